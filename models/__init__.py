@@ -1,0 +1,1 @@
+"""Denial-risk (LightGBM) and cash-forecast (Prophet) models: training, evaluation, scoring, model cards."""

@@ -1,0 +1,1 @@
+"""Lantern's orchestration: where things live (`paths`), the `lantern` command (`cli`), later Dagster definitions."""

@@ -1,0 +1,297 @@
+"""The `lantern` command line: generate the demo practice, summarize a landing zone, run the demo.
+
+This module is the only one that reads `os.environ`: it passes it to `LanternPaths.resolve`,
+and at start it sets the usage-statistics opt-outs of the tools Lantern runs (setdefault, so a
+value the user set explicitly wins).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from connectors.landing import LandingSummary, summarize_landing
+from orchestration.paths import LanternPaths
+
+if TYPE_CHECKING:
+    from synthetic.config import GeneratorConfig
+
+# Opt-outs of the usage statistics ("telemetry") of the tools Lantern starts. Names from each
+# project's documentation, checked against the installed sources:
+#   dbt         DO_NOT_TRACK (dbt/cli/flags.py) and DBT_SEND_ANONYMOUS_USAGE_STATS (dbt/cli/params.py)
+#   Streamlit   STREAMLIT_BROWSER_GATHER_USAGE_STATS, the env form of browser.gatherUsageStats
+#   GX          GX_ANALYTICS_ENABLED
+#   Dagster     `telemetry: enabled: false` in $DAGSTER_HOME/dagster.yaml (written by
+#               prepare_dagster_home); DAGSTER_DISABLE_TELEMETRY also stops its log upload
+#               (dagster/_core/telemetry_upload.py) but is not a documented switch.
+USAGE_STATS_OPT_OUTS: dict[str, str] = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+}
+
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+SOURCES = ("ehr", "pm", "payer")
+
+app = typer.Typer(
+    name="lantern",
+    help="Lantern: one warehouse from a behavioral-health practice's EHR, PM and payer exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def opt_out_of_usage_stats(environ: MutableMapping[str, str]) -> None:
+    """Set every usage-statistics opt-out in `environ`, keeping any value already there."""
+    for name, value in USAGE_STATS_OPT_OUTS.items():
+        environ.setdefault(name, value)
+
+
+def prepare_dagster_home(paths: LanternPaths, environ: MutableMapping[str, str]) -> Path:
+    """Create Lantern's DAGSTER_HOME with telemetry off (an existing dagster.yaml is left alone) and point
+    `environ` at it, so a Dagster instance this process starts uses the folder LanternPaths decided."""
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = paths.dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    return paths.dagster_home
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    home: Path | None
+
+
+def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None = None) -> LanternPaths:
+    state = ctx.obj if isinstance(ctx.obj, _State) else _State(home=None)
+    return LanternPaths.resolve(home=state.home, landing=landing, truth=truth, env=os.environ)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Folder for Lantern's data (default: $LANTERN_HOME, else ./data).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Lantern: one warehouse from a behavioral-health practice's EHR, PM and payer exports."""
+    opt_out_of_usage_stats(os.environ)
+    ctx.obj = _State(home=home)
+
+
+# ----------------------------------------------------------------------------- generate
+
+
+def _is_nonempty(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def _build_config(clinicians: int, months: int, seed: int, start: date, messy: bool) -> GeneratorConfig:
+    from synthetic.config import GeneratorConfig
+
+    try:
+        return GeneratorConfig(clinicians=clinicians, months=months, seed=seed, start=start, messy=messy)
+    except ValueError as error:
+        _fail(str(error))
+
+
+def _clear_previous_practice(paths: LanternPaths) -> None:
+    """Remove what a previous generation wrote: the landing zone's source folders and the truth folder's contents."""
+    cwd = Path.cwd().resolve()
+    for folder in (paths.landing, paths.truth):
+        if folder == cwd or folder in cwd.parents:
+            _fail(f"refusing to clear {folder}: it is the current directory or one of its parents")
+    doomed = [paths.landing / source for source in SOURCES]
+    if paths.truth.is_dir():
+        doomed.extend(paths.truth.iterdir())
+    for entry in doomed:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        elif entry.exists() or entry.is_symlink():
+            entry.unlink()
+
+
+def _generate(config: GeneratorConfig, paths: LanternPaths, console: Console) -> None:
+    from synthetic.generate import generate
+
+    progress = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total or None)
+        progress.update(tasks[stage], completed=done, total=total or None)
+
+    with progress:
+        summary = generate(config, landing=paths.landing, truth=paths.truth, progress=on_progress)
+
+    table = Table(title="Demo practice", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for label, value in summary.as_rows():
+        table.add_row(str(label), str(value))
+    console.print(table)
+    console.print(f"Landing zone: {paths.landing}")
+    console.print(f"Ground truth: {paths.truth}")
+
+
+@app.command()
+def generate(
+    ctx: typer.Context,
+    clinicians: Annotated[int, typer.Option(help="Clinicians in the demo practice.")] = 50,
+    months: Annotated[int, typer.Option(help="Months of activity to generate (1-120).")] = 36,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same practice.")] = 7,
+    start: Annotated[
+        datetime,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-01",
+            show_default="2023-01-01",
+            help="First day of the first month.",
+        ),
+    ] = datetime(2023, 1, 1),
+    landing: Annotated[
+        Path | None, typer.Option(help="Landing zone to write (default: $LANTERN_LANDING, else <home>/landing).")
+    ] = None,
+    truth: Annotated[
+        Path | None, typer.Option(help="Folder for the ground truth (default: $LANTERN_TRUTH, else <home>/truth).")
+    ] = None,
+    messy: Annotated[bool, typer.Option("--messy/--no-messy", help="Add the flaws real deliveries have.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing landing zone and ground truth.")] = False,
+) -> None:
+    """Generate the demo practice: a landing zone of EHR, PM and payer deliveries, and its ground truth."""
+    config = _build_config(clinicians, months, seed, start.date(), messy)
+    paths = _paths(ctx, landing=landing, truth=truth)
+    if not force:
+        for what, folder in (("landing zone", paths.landing), ("ground-truth folder", paths.truth)):
+            if _is_nonempty(folder):
+                _fail(f"{what} {folder} is not empty; pass --force to replace it")
+    else:
+        _clear_previous_practice(paths)
+    _generate(config, paths, Console())
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _print_summary(summary: LandingSummary, console: Console) -> None:
+    overview = Table(title=f"Landing zone {summary.landing}")
+    overview.add_column("source")
+    overview.add_column("deliveries", justify="right")
+    overview.add_column("files", justify="right")
+    overview.add_column("size", justify="right")
+    for name, source in summary.sources():
+        overview.add_row(name, f"{source.deliveries:,}", f"{source.files:,}", _size(source.bytes))
+    console.print(overview)
+
+    if summary.ehr.lines_by_resource:
+        ehr = Table(title="EHR: FHIR resources")
+        ehr.add_column("resource type")
+        ehr.add_column("resources", justify="right")
+        for resource, lines in summary.ehr.lines_by_resource.items():
+            ehr.add_row(resource, f"{lines:,}")
+        console.print(ehr)
+
+    if summary.pm.rows_by_file:
+        pm = Table(title="PM: CSV rows")
+        pm.add_column("file")
+        pm.add_column("rows", justify="right")
+        for name, rows in summary.pm.rows_by_file.items():
+            pm.add_row(name, f"{rows:,}")
+        console.print(pm)
+
+    if summary.payer.files_by_kind:
+        payer = Table(title="Payer: X12 files")
+        payer.add_column("kind")
+        payer.add_column("files", justify="right")
+        payer.add_column("claims", justify="right")
+        for kind, files in summary.payer.files_by_kind.items():
+            claims = summary.payer.claims_by_kind.get(kind)
+            payer.add_row(kind, f"{files:,}", "" if claims is None else f"{claims:,}")
+        console.print(payer)
+    for path in summary.payer.unreadable:
+        console.print(f"[yellow]warning:[/yellow] no readable ISA header in {path}", highlight=False)
+
+
+def _summarize_or_fail(landing: Path) -> LandingSummary:
+    try:
+        return summarize_landing(landing)
+    except (FileNotFoundError, NotADirectoryError) as error:
+        _fail(str(error), code=1)
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    landing: Annotated[
+        Path | None, typer.Option(help="Landing zone to read (default: $LANTERN_LANDING, else <home>/landing).")
+    ] = None,
+) -> None:
+    """Summarize a landing zone: deliveries, files and size per source, and what they hold."""
+    paths = _paths(ctx, landing=landing)
+    _print_summary(_summarize_or_fail(paths.landing), Console())
+
+
+# ----------------------------------------------------------------------------- demo
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    clinicians: Annotated[int, typer.Option(help="Clinicians, if the demo practice has to be generated.")] = 50,
+    months: Annotated[int, typer.Option(help="Months, if the demo practice has to be generated.")] = 36,
+    seed: Annotated[int, typer.Option(help="Random seed, if the demo practice has to be generated.")] = 7,
+) -> None:
+    """Run the main job on the demo practice: generate it if it is not there yet, then summarize its landing zone."""
+    config = _build_config(clinicians, months, seed, date(2023, 1, 1), messy=False)
+    paths = _paths(ctx)
+    console = Console()
+    if _is_nonempty(paths.landing):
+        console.print(
+            f"Reusing the demo practice in {paths.landing}; `lantern generate --force` regenerates it.",
+            highlight=False,
+        )
+    else:
+        _generate(config, paths, console)
+    prepare_dagster_home(paths, os.environ)
+    _print_summary(_summarize_or_fail(paths.landing), console)

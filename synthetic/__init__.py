@@ -1,0 +1,1 @@
+"""The demo practice: a seeded generator that writes a realistic landing zone and its ground truth."""

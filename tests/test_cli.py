@@ -1,0 +1,134 @@
+"""The `lantern` command line: help, option errors as one line, and the landing-zone checks.
+
+Tests that need the real demo generator (synthetic.generate) live with it; nothing here reaches it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from orchestration.cli import USAGE_STATS_OPT_OUTS, app, opt_out_of_usage_stats, prepare_dagster_home
+from orchestration.paths import LanternPaths
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+HELP_OPTIONS = {
+    None: ["--home"],
+    "generate": [
+        "--clinicians",
+        "--months",
+        "--seed",
+        "--start",
+        "--landing",
+        "--truth",
+        "--messy",
+        "--no-messy",
+        "--force",
+    ],
+    "summary": ["--landing"],
+    "demo": ["--clinicians", "--months", "--seed"],
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in ANSI.sub("", text).splitlines() if line.strip()]
+
+
+def test_every_command_is_covered_by_the_help_test() -> None:
+    assert set(typer.main.get_command(app).commands) == {name for name in HELP_OPTIONS if name}
+
+
+@pytest.mark.parametrize("command", list(HELP_OPTIONS), ids=lambda c: c or "lantern")
+def test_help_names_every_option(runner: CliRunner, command: str | None) -> None:
+    args = ([command] if command else []) + ["--help"]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = ANSI.sub("", result.output)
+    for option in HELP_OPTIONS[command] + ["--help"]:
+        assert option in text, f"{option} missing from `lantern {' '.join(args)}`"
+
+
+def test_no_arguments_shows_help(runner: CliRunner) -> None:
+    result = runner.invoke(app, [])
+    assert "generate" in result.output and "summary" in result.output
+
+
+def test_generate_rejects_zero_clinicians_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--home", str(tmp_path), "generate", "--clinicians", "0"])
+    assert result.exit_code == 2
+    assert len(lines(result.output)) == 1
+    assert "clinicians" in result.output
+    assert lines(result.output)[0].startswith("Error: ")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "landing").exists()
+
+
+def test_generate_rejects_a_start_that_is_not_the_first_of_a_month(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--home", str(tmp_path), "generate", "--start", "2023-01-15"])
+    assert result.exit_code == 2
+    assert len(lines(result.output)) == 1
+    assert "first day of a month" in result.output
+
+
+def test_generate_rejects_a_malformed_option(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--home", str(tmp_path), "generate", "--months", "many"])
+    assert result.exit_code != 0
+    assert "--months" in result.output
+
+
+def test_generate_refuses_to_overwrite_a_landing_zone(runner: CliRunner, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "pm" / "b1").mkdir(parents=True)
+    (landing / "pm" / "b1" / "payers.csv").write_text("payer_id\n")
+    result = runner.invoke(app, ["generate", "--landing", str(landing), "--truth", str(tmp_path / "truth")])
+    assert result.exit_code == 2
+    assert len(lines(result.output)) == 1
+    assert str(landing) in result.output and "--force" in result.output
+    assert (landing / "pm" / "b1" / "payers.csv").exists()
+
+
+def test_summary_of_a_missing_landing_zone_names_it(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-landing"
+    result = runner.invoke(app, ["summary", "--landing", str(missing)])
+    assert result.exit_code != 0
+    assert len(lines(result.output)) == 1
+    assert str(missing) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_summary_follows_home_and_environment(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "h" / "landing" / "pm" / "b1").mkdir(parents=True)
+    (tmp_path / "h" / "landing" / "pm" / "b1" / "payers.csv").write_text("payer_id,payer_name\nP1,Acme\n")
+    by_option = runner.invoke(app, ["--home", str(tmp_path / "h"), "summary"], env={"COLUMNS": "200"})
+    by_env = runner.invoke(app, ["summary"], env={"LANTERN_HOME": str(tmp_path / "h"), "COLUMNS": "200"})
+    for result in (by_option, by_env):
+        assert result.exit_code == 0, result.output
+        assert "payers.csv" in result.output
+
+
+def test_opt_outs_keep_values_already_set() -> None:
+    environ = {"DO_NOT_TRACK": "0"}
+    opt_out_of_usage_stats(environ)
+    assert environ["DO_NOT_TRACK"] == "0"
+    assert environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
+    assert environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
+    assert environ["GX_ANALYTICS_ENABLED"] == "false"
+    assert set(environ) == set(USAGE_STATS_OPT_OUTS)
+
+
+def test_dagster_home_has_telemetry_off(tmp_path: Path) -> None:
+    paths = LanternPaths.resolve(home=tmp_path, env={})
+    environ: dict[str, str] = {}
+    folder = prepare_dagster_home(paths, environ)
+    assert environ["DAGSTER_HOME"] == str(folder) == str(tmp_path.resolve() / "dagster_home")
+    assert (folder / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
