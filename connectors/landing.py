@@ -23,12 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.x12_segments import iter_segments
+
 SOURCES = ("ehr", "pm", "payer")
 X12_KINDS = ("837", "835", "277")
 CLAIM_SEGMENT = {"837": "CLM", "835": "CLP"}  # the segment that opens one claim, per kind
 
 _NDJSON_NAME = re.compile(r"^(?P<type>[A-Za-z][A-Za-z0-9]*)(?:\.\d+)?\.ndjson$")
-_ISA_LENGTH = 106  # ISA is fixed width: 105 characters and the segment terminator
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,33 +168,6 @@ def _summarize_payer(landing: Path) -> PayerSummary:
 
 
 def x12_segment_ids(text: str) -> Iterator[str]:
-    """Yield the id of every segment of every interchange in `text`.
-
-    Each interchange's separators come from its own ISA header: the element separator is the
-    ISA's 4th character and the segment terminator the character at index 105. Line breaks
-    between segments are allowed. Raises ValueError when the text does not start with a
-    complete ISA header.
-    """
-    position = 0
-    length = len(text)
-    while True:
-        while position < length and text[position] in "\r\n\t \ufeff":
-            position += 1
-        if position >= length:
-            return
-        if text[position : position + 3] != "ISA" or position + _ISA_LENGTH > length:
-            raise ValueError(f"expected a complete ISA header at character {position}")
-        element = text[position + 3]
-        terminator = text[position + 105]
-        while position < length:
-            end = text.find(terminator, position)
-            if end == -1:
-                end = length
-            segment = text[position:end].strip()
-            position = end + 1
-            if not segment:
-                continue
-            segment_id = segment.split(element, 1)[0]
-            yield segment_id
-            if segment_id == "IEA":
-                break
+    """Yield the id of every segment of every interchange in `text` (separators from each ISA)."""
+    for _, _, fields in iter_segments(text):
+        yield fields[0]

@@ -291,11 +291,8 @@ class BillingSimulator:
         )
 
     def _deny(self, state: ClaimState, cause: str) -> ClaimPayment:
-        if cause == "unexplained":
-            options = catalog.UNEXPLAINED_REASONS
-            carc, rarc, _ = self.rng.choices(options, [o[2] for o in options])[0]
-        else:
-            carc, rarc = catalog.DENIAL_REASONS[cause]
+        options = catalog.DENIAL_REASONS[cause]
+        carc, rarc, _ = options[0] if len(options) == 1 else self.rng.choices(options, [o[2] for o in options])[0]
         status = "4" if state.submission.payer.denial_style == "4" else "1"
         adjustments = [Adjustment("CO", carc, state.submission.charge_cents)]
         return self._claim_payment(state, status, 0, 0, adjustments, (rarc,) if rarc else ())

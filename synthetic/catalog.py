@@ -145,22 +145,22 @@ MEDICARE_PART_B_DEDUCTIBLE = {2022: 23300, 2023: 22600, 2024: 24000, 2025: 25700
 SELF_PAY_RATE_CENTS = {"90791": 18000, "90832": 9000, "90834": 12000, "90837": 15000,
                        "90846": 13000, "90847": 14000, "90853": 5000, "90839": 18000}
 
-# Denial reasons: CARC -> (group, RARC), for the cause that drove the denial.
+# Denial reasons: for the cause that drove a denial, the (CARC, RARC, weight) payers answer with.
 DENIAL_REASONS = {
-    "documentation": ("16", "N29"),
-    "necessity": ("50", "M25"),
-    "length": ("50", "M25"),
-    "authorization": ("197", "M62"),
-    "auth_exhausted": ("197", "N54"),
-    "coverage": ("27", "N30"),
-    "eligibility": ("16", "MA27"),
-    "timely_filing": ("29", None),
-    "modifier": ("4", "M20"),
-    "unsigned": ("16", "M127"),
+    "documentation": (("50", "M127", 55), ("16", "N29", 45)),
+    "necessity": (("50", "M25", 1),),
+    "length": (("50", "M25", 1),),
+    "authorization": (("197", "M62", 1),),
+    "auth_exhausted": (("197", "N54", 1),),
+    "coverage": (("27", "N30", 1),),
+    "eligibility": (("16", "MA27", 1),),
+    "timely_filing": (("29", None, 1),),
+    "modifier": (("4", "M20", 1),),
+    "unsigned": (("16", "M127", 1),),
+    # Denials no pre-submission fact explains: the mix payers send.
+    "unexplained": (("50", "M25", 40), ("16", "N29", 22), ("11", "M76", 13), ("96", "N130", 11),
+                    ("197", "M62", 8), ("4", "M20", 6)),
 }
-# Denials no pre-submission fact explains: the mix payers send.
-UNEXPLAINED_REASONS = (("50", "M25", 34), ("16", "N29", 26), ("11", "M76", 14), ("96", "N130", 12),
-                       ("197", "M62", 8), ("4", "M20", 6))
 
 US_HOLIDAYS_RULES = ("new_year", "mlk", "memorial", "juneteenth", "independence", "labor", "thanksgiving",
                      "christmas")

@@ -183,6 +183,7 @@ class ClinicSimulator:
 
         clinician = self._assign_clinician(r, band)
         wait_days = math.exp(rng.gauss(math.log(8.0 * clinician.demand * _load_factor(r.received_at.date())), 0.75))
+        wait_days = min(wait_days, rng.uniform(80, 100))  # a waitlist this long is worked down by hand
         if wait_days > 55 and rng.random() < 0.45:
             lost(r.intake_completed_at + timedelta(days=rng.randint(14, 40)), "no_availability")
             return

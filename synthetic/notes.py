@@ -31,7 +31,8 @@ ELEMENTS: tuple[str, ...] = (
 STYLES: tuple[str, ...] = ("SOAP", "DAP", "BIRP", "narrative")
 
 # ---------------------------------------------------------------------------------------------------
-# Data: phrasing banks. Slots in braces are filled by the composer (the _*_slots functions below).
+# Data: phrasing banks. Slots in braces are filled by the composer: computed ones (times, scores, dates,
+# the modality, attendees) by the _*_slots functions, the rest drawn from the word banks further down.
 # "full" phrasings are written out; "terse" ones are what an abbreviating clinician writes.
 # A phrasing that names the session's modality ({mod_name}, {mod_abbr}, {technique}, {homework}) is
 # only used when the intervention element is present too, so plan and response never leak it.
@@ -601,12 +602,6 @@ FAMILY_TOPICS: tuple[str, ...] = (
 )
 GROUP_TOPICS: tuple[str, ...] = ("coping with stress", "healthy boundaries", "managing cravings", "self-compassion")
 CRISIS_TRIGGERS: tuple[str, ...] = ("a sudden job loss", "a breakup", "an argument at home", "a car accident")
-LEAD_IN_TOPIC: dict[str, tuple[str, tuple[str, ...]]] = {  # kind -> (slot its lead-in needs, values)
-    "crisis": ("crisis_trigger", CRISIS_TRIGGERS),
-    "group": ("group_topic", GROUP_TOPICS),
-    "family_with": ("family_topic", FAMILY_TOPICS),
-    "family_without": ("family_topic", FAMILY_TOPICS),
-}
 
 GROOMING: tuple[str, ...] = (
     "well-groomed",
@@ -680,10 +675,43 @@ _BANKS: dict[tuple[str, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {
 _ELEMENT_SET = frozenset(ELEMENTS)
 _PROFILE_CACHE: dict[str, tuple[str, str]] = {}
 
+# Slots filled by a plain draw from a bank, per category: the category's own banks plus the shared ones.
+_CATEGORY_SLOTS = ("symptom", "quote", "mood", "mood_quote", "affect", "speech", "goal")
+_SHARED_BANKS: dict[str, tuple[str, ...]] = {
+    "stressor": STRESSORS,
+    "groom": GROOMING,
+    "status": GOAL_STATUS,
+    "domain": DOMAINS,
+    "impairment": IMPAIRMENTS,
+    "family_topic": FAMILY_TOPICS,
+    "group_topic": GROUP_TOPICS,
+    "crisis_trigger": CRISIS_TRIGGERS,
+}
+_SLOT_BANKS: dict[str, dict[str, tuple[str, ...]]] = {
+    category: _SHARED_BANKS | {slot: profile[slot] for slot in _CATEGORY_SLOTS}
+    for category, profile in CATEGORIES.items()
+}
 
-def _pick(rng: random.Random, seq: tuple[str, ...]):
-    # Faster than rng.choice and just as deterministic; the composer calls it ~20 times a note.
+
+def _pick(rng: random.Random, seq: tuple):
+    # Faster than rng.choice and just as deterministic; a note makes some twenty draws.
     return seq[int(rng.random() * len(seq))]
+
+
+class _Slots(dict):
+    """One note's slot values. A bank slot is drawn the first time a chosen phrasing asks for it, so a note
+    pays only for the slots it writes (and the draw order still follows the text, hence stays reproducible)."""
+
+    __slots__ = ("_rng", "_banks")
+
+    def __init__(self, rng: random.Random, banks: dict[str, tuple[str, ...]], fixed: dict[str, str]) -> None:
+        super().__init__(fixed)
+        self._rng = rng
+        self._banks = banks
+
+    def __missing__(self, slot: str) -> str:
+        value = self[slot] = _pick(self._rng, self._banks[slot])
+        return value
 
 
 def _profile(diagnosis: str) -> tuple[str, str]:
@@ -717,14 +745,6 @@ def _time_slots(ctx: dict, start: datetime, end: datetime) -> None:
     ctx["mins"] = int((end - start).total_seconds() // 60)
 
 
-def _mental_status_slots(ctx: dict, rng: random.Random, profile: dict) -> None:
-    ctx["mood"] = _pick(rng, profile["mood"])
-    ctx["mood_quote"] = _pick(rng, profile["mood_quote"])
-    ctx["affect"] = _pick(rng, profile["affect"])
-    ctx["speech"] = _pick(rng, profile["speech"])
-    ctx["groom"] = _pick(rng, GROOMING)
-
-
 def _intervention_slots(ctx: dict, rng: random.Random, profile: dict, kind: str) -> None:
     name, abbr, techniques, homework = MODALITIES[_pick(rng, KIND_MODALITIES.get(kind, profile["modalities"]))]
     ctx["mod_name"], ctx["mod_abbr"] = name, abbr
@@ -732,14 +752,12 @@ def _intervention_slots(ctx: dict, rng: random.Random, profile: dict, kind: str)
     ctx["homework"] = _pick(rng, homework)
 
 
-def _plan_slots(ctx: dict, rng: random.Random, profile: dict, start: datetime) -> None:
+def _plan_slots(ctx: dict, rng: random.Random, start: datetime) -> None:
     freq, freq_short, days = _pick(rng, FREQUENCIES)
     following = start + timedelta(days=days)
     ctx["freq"], ctx["freq_short"] = freq, freq_short
     ctx["next_date"] = f"{following.month}/{following.day}"
     ctx["next_day"] = WEEKDAYS[following.weekday()]
-    ctx["goal"] = _pick(rng, profile["goal"])
-    ctx["status"] = _pick(rng, GOAL_STATUS)
 
 
 def _necessity_slots(ctx: dict, rng: random.Random, profile: dict) -> None:
@@ -748,8 +766,6 @@ def _necessity_slots(ctx: dict, rng: random.Random, profile: dict) -> None:
     score = low + int(rng.random() * (high - low + 1))
     ctx["scale"], ctx["score"] = scale, score
     ctx["severity"] = next(label for floor, label in reversed(bands) if score >= floor)
-    ctx["domain"] = _pick(rng, DOMAINS)
-    ctx["impairment"] = _pick(rng, IMPAIRMENTS)
 
 
 def _participant_slots(ctx: dict, participants: tuple[str, ...], kind: str) -> None:
@@ -766,25 +782,23 @@ def _participant_slots(ctx: dict, participants: tuple[str, ...], kind: str) -> N
 
 
 def _base_slots(
-    rng: random.Random, profile: dict, problem: str, diagnosis: str, kind: str, name: str, terse: bool
-) -> dict:
+    rng: random.Random, category: str, problem: str, diagnosis: str, kind: str, name: str, terse: bool
+) -> _Slots:
     if kind == "family_without":
         subject = ("Family", "family")  # the patient is not in the room; the family speaks
     elif terse:
         subject = ("Pt", "pt")
     else:
         subject = _pick(rng, SUBJECTS + ((name, name),))
-    return {
+    fixed = {
         "Pt": subject[0],
         "pt": subject[1],
         "name": name,
         "code": diagnosis,
         "problem": problem,
         "Problem": problem[:1].upper() + problem[1:],
-        "symptom": _pick(rng, profile["symptom"]),
-        "stressor": _pick(rng, STRESSORS),
-        "quote": _pick(rng, profile["quote"]),
     }
+    return _Slots(rng, _SLOT_BANKS[category], fixed)
 
 
 def _element_sentence(rng: random.Random, element: str, terse: bool, with_modality: bool, ctx: dict) -> str:
@@ -825,22 +839,19 @@ def compose_note_with_spans(
         terse = rng.random() < TERSE_SHARE
 
     category, problem = _profile(diagnosis)
-    profile = CATEGORIES[category]
     kind = CPT_KIND.get(cpt, "individual")
-    ctx = _base_slots(rng, profile, problem, diagnosis, kind, patient_first_name, terse)
+    ctx = _base_slots(rng, category, problem, diagnosis, kind, patient_first_name, terse)
 
     # Slots are drawn in ELEMENTS order, never in frozenset order, so the rng stream is reproducible.
     with_modality = "intervention" in elements
     if "time" in elements:
         _time_slots(ctx, start, end)
-    if "mental_status" in elements:
-        _mental_status_slots(ctx, rng, profile)
     if with_modality:
-        _intervention_slots(ctx, rng, profile, kind)
+        _intervention_slots(ctx, rng, CATEGORIES[category], kind)
     if "plan" in elements:
-        _plan_slots(ctx, rng, profile, start)
+        _plan_slots(ctx, rng, start)
     if "necessity" in elements:
-        _necessity_slots(ctx, rng, profile)
+        _necessity_slots(ctx, rng, CATEGORIES[category])
     if "participants" in elements:
         _participant_slots(ctx, participants, kind)
 
@@ -849,9 +860,6 @@ def compose_note_with_spans(
         if element in elements:
             sentences[element] = _element_sentence(rng, element, terse, with_modality, ctx)
     if kind in LEAD_IN:
-        if kind in LEAD_IN_TOPIC:
-            slot, topics = LEAD_IN_TOPIC[kind]
-            ctx[slot] = _pick(rng, topics)
         sentences["lead_in"] = _pick(rng, LEAD_IN[kind]).format_map(ctx)
     subjective = SUBJECTIVE_INTAKE if kind == "intake" else SUBJECTIVE
     sentences["subjective"] = _pick(rng, subjective["terse" if terse else "full"]).format_map(ctx)

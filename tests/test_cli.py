@@ -132,3 +132,29 @@ def test_dagster_home_has_telemetry_off(tmp_path: Path) -> None:
     folder = prepare_dagster_home(paths, environ)
     assert environ["DAGSTER_HOME"] == str(folder) == str(tmp_path.resolve() / "dagster_home")
     assert (folder / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
+
+
+def test_generate_writes_a_practice_and_prints_its_summary(runner: CliRunner, tmp_path: Path) -> None:
+    landing, truth = tmp_path / "landing", tmp_path / "truth"
+    args = ["generate", "--clinicians", "2", "--months", "2", "--seed", "9", "--landing", str(landing),
+            "--truth", str(truth)]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "claims" in result.output and "as-of date" in result.output and "2023-03-01" in result.output
+    assert sorted(p.name for p in (landing / "pm").iterdir()) == ["2023-02-01", "2023-03-01"]
+    assert (truth / "figures.json").is_file() and (truth / "claims.csv").is_file()
+
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--force" in again.output
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+
+
+def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Path) -> None:
+    first = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1"],
+                          env={"COLUMNS": "200"})
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "landing" / "payer" / "2023-02-01").is_dir()
+    second = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1"],
+                           env={"COLUMNS": "200"})
+    assert second.exit_code == 0 and "reus" in second.output.lower()
