@@ -104,8 +104,11 @@ def generate(config: GeneratorConfig, landing: Path, truth: Path, progress: Prog
 
     landing.mkdir(parents=True, exist_ok=True)
     files: dict[Path, str] = {}
+    report("rendering EHR exports", 0, 3)
     _ehr_files(files, landing, clinic, clinicians, deliveries)
+    report("rendering PM exports", 1, 3)
     _pm_files(files, landing, clinic, billing, payers, deliveries)
+    report("rendering payer files", 2, 3)
     _payer_files(files, landing, practice, billing, rng, deliveries)
     messy = make_messy(files, landing, rng, deliveries.names()) if config.messy else []
     _write_all(files, report)
