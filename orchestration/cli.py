@@ -150,6 +150,11 @@ def _generate(config: GeneratorConfig, paths: LanternPaths, console: Console) ->
 
     def on_progress(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
+            for previous in tasks.values():  # a new stage means the earlier ones are done
+                task = progress.tasks[previous]
+                if not task.finished:
+                    progress.update(previous, completed=task.total or task.completed)
+                    progress.stop_task(previous)
             tasks[stage] = progress.add_task(stage, total=total or None)
         progress.update(tasks[stage], completed=done, total=total or None)
 

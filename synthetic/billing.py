@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 import math
 import random
 from dataclasses import dataclass, field
@@ -101,8 +102,11 @@ class BillingSimulator:
         self._payment_counter = 0
 
     # -- the biller's desk ------------------------------------------------------------------------
-    def run(self, sessions: list[Session]) -> Billing:
-        for session in sorted(sessions, key=lambda s: (s.appointment.encounter_end, s.appointment.appointment_id)):
+    def run(self, sessions: list[Session], progress: Callable[[int, int], None] | None = None) -> Billing:
+        ordered = sorted(sessions, key=lambda s: (s.appointment.encounter_end, s.appointment.appointment_id))
+        for done, session in enumerate(ordered, start=1):
+            if progress is not None and (done % 5000 == 0 or done == len(ordered)):
+                progress(done, len(ordered))
             if session.payer.payer_type == "self_pay":
                 self._self_pay(session)
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -107,9 +108,10 @@ class ClinicSimulator:
         conversion = 0.60
         return weekly_sessions / sessions_per_patient / conversion / 5.0
 
-    def run(self) -> Clinic:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> Clinic:
         base = self.referral_rate_per_day()
         day = self.sim_start
+        total_days = (self.as_of - self.sim_start).days
         # An established practice: patients already in treatment when the data starts arrive
         # as a burst of referrals over the first weeks of the burn-in.
         warmup_end = self.sim_start + timedelta(days=42)
@@ -122,6 +124,8 @@ class ClinicSimulator:
             for _ in range(_poisson(self.rng, rate)):
                 self._referral(day)
             day += timedelta(days=1)
+            if progress is not None and day.weekday() == 0:
+                progress((day - self.sim_start).days, total_days)
         return self.out
 
     def _referral(self, day: date) -> None:

@@ -96,11 +96,10 @@ def generate(config: GeneratorConfig, landing: Path, truth: Path, progress: Prog
     clinicians = make_clinicians(config.clinicians, rng, sim_start)
     deliveries = _Deliveries(config, tz)
 
-    report("simulating care", 0, 3)
-    clinic = ClinicSimulator(rng, tz, clinicians, payers, sim_start, deliveries.as_of).run()
-    report("simulating billing", 1, 3)
-    billing = BillingSimulator(rng, tz, deliveries.as_of).run(clinic.sessions)
-    report("simulating billing", 3, 3)
+    clinic = ClinicSimulator(rng, tz, clinicians, payers, sim_start, deliveries.as_of).run(
+        lambda done, total: report("simulating care (days)", done, total))
+    billing = BillingSimulator(rng, tz, deliveries.as_of).run(
+        clinic.sessions, lambda done, total: report("simulating billing", done, total))
 
     landing.mkdir(parents=True, exist_ok=True)
     files: dict[Path, str] = {}
