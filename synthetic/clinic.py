@@ -541,7 +541,10 @@ class ClinicSimulator:
             caregiver = rng.choice(("mother", "father", "grandmother", "stepfather", "aunt"))
             participants = (caregiver,) if cpt == "90846" else (caregiver, "patient")
         appt.note_elements = present
-        appt.note_text = compose_note(rng, present, cpt, begin, end, dx[0], patient.first_name, participants)
+        # Clinicians keep to their own format, with the odd note in another (a template, a covering colleague).
+        style = clinician.note_style if rng.random() < 0.85 else None
+        appt.note_text = compose_note(rng, present, cpt, begin, end, dx[0], patient.first_name, participants,
+                                      style=style, terse=clinician.terse_notes if style else None)
         if rng.random() < 0.012:
             appt.note_signed_at = None
         else:

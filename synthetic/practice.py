@@ -97,5 +97,7 @@ def make_clinicians(count: int, rng: random.Random, start: date) -> list[Clinici
             modifier_miss=0.25 if rng.random() < 0.1 else 0.02,
             started_on=start,
             mbc_adherence=_beta(rng, 6, 1.8),
+            note_style=rng.choices(("SOAP", "DAP", "BIRP", "narrative"), (35, 25, 15, 25))[0],
+            terse_notes=rng.random() < 0.25,
         ))
     return clinicians

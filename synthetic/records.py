@@ -57,6 +57,8 @@ class Clinician:
     modifier_miss: float  # chance to forget modifier 95 / POS on telehealth claims
     started_on: date
     mbc_adherence: float = 0.8  # chance a due PHQ-9 / GAD-7 is actually administered
+    note_style: str = "SOAP"  # the note format the clinician usually writes: SOAP, DAP, BIRP, narrative
+    terse_notes: bool = False  # writes in abbreviations (SI/HI, MSE, pt, f/u)
 
 
 @dataclass(slots=True)
