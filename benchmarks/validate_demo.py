@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -371,6 +372,13 @@ def judge_messy(messy: list[dict], results: dict[str, FileResult]
     return expected, clean_problems, clean_ok, explained
 
 
+def _error_pattern(message: str) -> str:
+    """An error message without what varies between occurrences (control numbers, lines, ids, keys)."""
+    message = re.sub(r"^(ISA|GS|ST) \w+ (line \d+ )?", "", message)
+    message = re.sub(r" \((id|key) '[^']*'\)$", "", message)
+    return re.sub(r"\b\d{6,}\b", "N", message)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Validate every file of a demo practice's landing zone (X12 with pyx12, FHIR NDJSON with "
@@ -503,6 +511,12 @@ def main(argv: list[str] | None = None) -> int:
               f"first {min(args.show, len(examples))}:")
         for rel, ln, msg in examples[:args.show]:
             print(f"  {rel}{f':{ln}' if ln else ''}: {msg}")
+        groups: dict[str, list[str]] = defaultdict(list)
+        for rel, _ln, msg in examples:
+            groups[_error_pattern(msg)].append(rel)
+        print(f"  by error ({len(groups)} distinct):")
+        for pattern, rels in sorted(groups.items(), key=lambda item: -len(item[1])):
+            print(f"    {len(rels):>6,} x {pattern}  (in {len(set(rels)):,} files, e.g. {rels[0]})")
 
     ok = unexpected_total == 0
     if args.messy:

@@ -88,14 +88,16 @@ def _visible(path: Path) -> bool:
     return not path.name.startswith(".")
 
 
-def _deliveries(landing: Path, source: str) -> list[Path]:
+def list_deliveries(landing: Path, source: str) -> list[Path]:
+    """The delivery folders of one source, in name order (hidden folders ignored)."""
     folder = landing / source
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_dir() and _visible(p))
 
 
-def _delivery_files(delivery: Path) -> Iterator[Path]:
+def delivery_files(delivery: Path) -> Iterator[Path]:
+    """Every visible file of one delivery folder, in path order."""
     for path in sorted(delivery.rglob("*")):
         relative = path.relative_to(delivery)
         if path.is_file() and all(part[:1] != "." for part in relative.parts):
@@ -103,8 +105,8 @@ def _delivery_files(delivery: Path) -> Iterator[Path]:
 
 
 def _walk(landing: Path, source: str) -> tuple[int, list[Path], int]:
-    deliveries = _deliveries(landing, source)
-    files = [f for d in deliveries for f in _delivery_files(d)]
+    deliveries = list_deliveries(landing, source)
+    files = [f for d in deliveries for f in delivery_files(d)]
     return len(deliveries), files, sum(f.stat().st_size for f in files)
 
 

@@ -465,6 +465,25 @@ class BillingSimulator:
                               rng.choice(("card", "check")))
 
 
+PLB_PAIRS = 6  # adjustments one PLB segment holds
+
+
+def _fit_one_plb(remit: Remittance, limit: int) -> None:
+    """Payers that pay interest on many claims at once total it in one adjustment, keeping one PLB segment.
+
+    (The TR3 lets PLB repeat, but pyx12 4.0 rejects a second PLB, and each file must pass its validation.)
+    """
+    adjustments = remit.provider_adjustments
+    if len(adjustments) <= limit:
+        return
+    interest = [a for a in adjustments if a.reason == "L6"]
+    others = [a for a in adjustments if a.reason != "L6"]
+    merged = [ProviderAdjustment("L6", f"INT{remit.trace_number}", sum(a.amount_cents for a in interest))] \
+        if interest else []
+    remit.provider_adjustments = others[: limit - len(merged)] + merged
+    # Anything beyond six other adjustments would be carried by the payer to a later payment.
+
+
 def _batch_id(at: datetime) -> str:
     return f"B{at:%Y%m%d}"
 
@@ -514,6 +533,8 @@ def remittances(billing: Billing, rng: random.Random) -> list[Remittance]:
         r = grouped.get((day, payer.payer_id))
         if r is not None:  # no payment that day to take a recoupment from: the payer waits (outside the window)
             r.provider_adjustments.append(adjustment)
+    for r in grouped.values():
+        _fit_one_plb(r, PLB_PAIRS - 2)  # room for the forwarding balances added below
     ordered = [grouped[k] for k in sorted(grouped, key=lambda k: (k[0], k[1]))]
     # A payment that nets negative (a reversal bigger than the week's payments) is carried to the
     # payer's next 835 as a forwarding balance (PLB FB), as payers do.

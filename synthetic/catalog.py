@@ -153,7 +153,7 @@ DENIAL_REASONS = {
     "authorization": (("197", "M62", 1),),
     "auth_exhausted": (("197", "N54", 1),),
     "coverage": (("27", "N30", 1),),
-    "eligibility": (("16", "MA27", 1),),
+    "eligibility": (("16", "N382", 1),),
     "timely_filing": (("29", None, 1),),
     "modifier": (("4", "M20", 1),),
     "unsigned": (("16", "M127", 1),),
