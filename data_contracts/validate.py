@@ -1,0 +1,237 @@
+"""Run the contracts on candidate raw rows: what passes loads, what breaks a rule goes to quarantine.
+
+Great Expectations validates each raw table's candidate rows (all files of the deliveries being
+loaded at once) with its suite from `data_contracts.suites`, returning the failing rows' index;
+a row that breaks several rules is quarantined once, naming every rule. X12 rows hang together
+(a claim and its lines, an 835 and its claims), so a rejected parent takes its children along and
+a rejected child takes its parent: a claim is loaded whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from connectors.raw_tables import BY_NAME, QUARANTINE
+from data_contracts.suites import SUITES, Rule
+
+_ROW = "_row"
+
+
+@dataclass
+class TableOutcome:
+    checked: int = 0
+    quarantined: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ContractOutcome:
+    tables: dict[str, pd.DataFrame]  # rows that passed, per raw table (only the raw table's columns)
+    quarantine: list[dict]  # rows keyed by QUARANTINE.column_names
+    per_table: dict[str, TableOutcome]
+
+
+@lru_cache(maxsize=1)
+def _context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context
+
+
+@lru_cache(maxsize=None)
+def _suite(table: str):
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(name=f"raw.{table}")
+    for index, rule in enumerate(SUITES[table]):
+        meta = {"rule_index": index}
+        column = rule.checked_column
+        if rule.kind == "not_null":
+            suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column=column, meta=meta))
+        elif rule.kind == "in_set":
+            suite.add_expectation(gx.expectations.ExpectColumnValuesToBeInSet(
+                column=column, value_set=[v for v in rule.params["value_set"] if v is not None], meta=meta))
+        elif rule.kind == "regex":
+            suite.add_expectation(gx.expectations.ExpectColumnValuesToMatchRegex(
+                column=column, regex=rule.params["regex"], meta=meta))
+        elif rule.kind == "derived":
+            suite.add_expectation(gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[True],
+                                                                              meta=meta))
+        else:
+            raise ValueError(f"unknown rule kind {rule.kind!r} in suite {table}")
+    return _context().suites.add(suite)
+
+
+def _check_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame GX sees: empty strings as missing (inputs.md: an empty CSV field is a missing value)."""
+    check = frame.copy()
+    for column in check.columns:
+        if pd.api.types.is_object_dtype(check[column]) or pd.api.types.is_string_dtype(check[column]):
+            check[column] = check[column].astype(object).where(check[column] != "", None)
+    for rule in SUITES[table]:
+        if rule.kind == "derived":
+            check[rule.checked_column] = rule.derive(frame).astype(bool).to_numpy()
+    check[_ROW] = range(len(check))
+    return check
+
+
+def _failing_rows(table: str, frame: pd.DataFrame) -> dict[int, list[Rule]]:
+    """Row position -> the rules it breaks."""
+    if frame.empty:
+        return {}
+    context = _context()
+    name = f"raw_{table}"
+    source = context.data_sources.add_or_update_pandas(name)
+    asset = source.add_dataframe_asset(name=table) if table not in [a.name for a in source.assets] \
+        else source.get_asset(table)
+    batch_definition = asset.add_batch_definition_whole_dataframe("all") \
+        if "all" not in [b.name for b in asset.batch_definitions] else asset.get_batch_definition("all")
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": _check_frame(table, frame)})
+    result = batch.validate(_suite(table), result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": [_ROW], "return_unexpected_index_query": False,
+    })
+    failing: dict[int, list[Rule]] = defaultdict(list)
+    rules = SUITES[table]
+    for item in result.results:
+        if item.success:
+            continue
+        rule = rules[item.expectation_config.meta["rule_index"]]
+        for entry in item.result.get("unexpected_index_list") or []:
+            failing[int(entry[_ROW])].append(rule)
+    return failing
+
+
+def _raw_text(row: dict, columns: tuple[str, ...]) -> str:
+    values = ["" if row.get(c) is None else str(row.get(c)) for c in columns]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def _quarantine_row(table: str, row: dict, reason: str, rule: str) -> dict:
+    definition = BY_NAME[table]
+    key_column = definition.columns[0].name
+    return {
+        "source": definition.source, "table_name": table,
+        "location": f"{'segment' if definition.source == 'payer' else 'line'} {row.get('_position')}",
+        "rule": rule, "reason": reason, "record_key": "" if row.get(key_column) is None else str(row[key_column]),
+        "raw_text": _raw_text(row, tuple(c.name for c in definition.columns))[:4000],
+        "_delivery": row.get("_delivery"), "_source_file": row.get("_source_file"),
+        "_file_sha256": row.get("_file_sha256"), "_position": row.get("_position"),
+    }
+
+
+# X12: which keys tie a table's rows to the record (claim, claim payment, remittance) they belong to.
+_X12_PARENT = {
+    "x12_claim_lines": ("claim_key", "x12_claims"),
+    "x12_service_payments": ("claim_payment_key", "x12_claim_payments"),
+    "x12_adjustments": ("claim_payment_key", "x12_claim_payments"),
+    "x12_remarks": ("claim_payment_key", "x12_claim_payments"),
+    "x12_claim_payments": ("remittance_key", "x12_remittances"),
+    "x12_provider_adjustments": ("remittance_key", "x12_remittances"),
+}
+
+
+def _x12_rollups(tables: dict[str, pd.DataFrame]) -> None:
+    """Add the sums the X12 balance rules compare (CLM02 vs lines, BPR02 vs CLP04 − PLB, CLP03 − CLP04 vs CAS)."""
+    def sums(child: str, key: str, value: str) -> pd.Series:
+        frame = tables.get(child)
+        if frame is None or frame.empty:
+            return pd.Series(dtype=float)
+        return frame[value].astype(float).groupby(frame[key]).sum()
+
+    if "x12_claims" in tables:
+        claims = tables["x12_claims"]
+        claims["_line_charges"] = claims["claim_key"].map(sums("x12_claim_lines", "claim_key", "charge")).fillna(0)
+    if "x12_claim_payments" in tables:
+        payments = tables["x12_claim_payments"]
+        payments["_charge_minus_paid"] = payments["charge"].astype(float) - payments["paid"].astype(float)
+        payments["_adjustments"] = payments["claim_payment_key"].map(
+            sums("x12_adjustments", "claim_payment_key", "amount")).fillna(0)
+    if "x12_remittances" in tables:
+        remits = tables["x12_remittances"]
+        paid = remits["remittance_key"].map(sums("x12_claim_payments", "remittance_key", "paid")).fillna(0)
+        plb = remits["remittance_key"].map(sums("x12_provider_adjustments", "remittance_key", "amount")).fillna(0)
+        remits["_expected_payment"] = paid - plb
+
+
+def apply_contracts(candidates: dict[str, list[dict]]) -> ContractOutcome:
+    """Validate candidate rows of raw tables (table -> rows as dicts); split them into loaded and quarantined."""
+    tables = {name: pd.DataFrame(rows, columns=BY_NAME[name].column_names) for name, rows in candidates.items()}
+    _x12_rollups(tables)
+    per_table = {name: TableOutcome(checked=len(frame)) for name, frame in tables.items()}
+    rejected: dict[str, dict[int, str]] = defaultdict(dict)  # table -> row position -> "rule: reason"
+    rules_of: dict[str, dict[int, list[Rule]]] = {}
+    for name, frame in tables.items():
+        if name in SUITES:
+            rules_of[name] = _failing_rows(name, frame)
+            for position, rules in rules_of[name].items():
+                rejected[name][position] = rules[0].name
+    _cascade_x12(tables, rejected)
+
+    quarantine: list[dict] = []
+    passed: dict[str, pd.DataFrame] = {}
+    for name, frame in tables.items():
+        bad = rejected.get(name, {})
+        outcome = per_table[name]
+        records = frame.to_dict("records") if bad else []
+        for position, rule_name in sorted(bad.items()):
+            rules = rules_of.get(name, {}).get(position)
+            if rules:
+                reason = "; ".join(r.reason for r in rules)
+            else:
+                reason = rule_name.split(":", 1)[1] if ":" in rule_name else rule_name
+                rule_name = rule_name.split(":", 1)[0]
+            quarantine.append(_quarantine_row(name, records[position], reason, rule_name))
+            outcome.by_rule[rule_name] = outcome.by_rule.get(rule_name, 0) + 1
+        outcome.quarantined = len(bad)
+        keep = ~frame.index.isin(list(bad))
+        passed[name] = frame.loc[keep, list(BY_NAME[name].column_names)].reset_index(drop=True)
+    return ContractOutcome(tables=passed, quarantine=quarantine, per_table=per_table)
+
+
+def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, str]]) -> None:
+    """A claim (or an 835) loads whole or not at all: spread rejections between parents and children."""
+    changed = True
+    while changed:
+        changed = False
+        for child, (key, parent) in _X12_PARENT.items():
+            if child not in tables or parent not in tables:
+                continue
+            child_frame, parent_frame = tables[child], tables[parent]
+            bad_parent_keys = set(parent_frame.loc[list(rejected[parent]), key]) if rejected.get(parent) else set()
+            bad_child_keys = set(child_frame.loc[list(rejected[child]), key]) if rejected.get(child) else set()
+            # A rejected child takes its parent, except an 835 keeps its good claims when one claim fails.
+            if child not in ("x12_claim_payments", "x12_provider_adjustments"):
+                for position in parent_frame.index[parent_frame[key].isin(bad_child_keys)]:
+                    if position not in rejected[parent]:
+                        rejected[parent][position] = f"rejected_with_its_parts:a part of this {parent[4:-1]} " \
+                                                     f"broke a contract (see its other quarantine rows)"
+                        changed = True
+            bad_parent_keys |= set(parent_frame.loc[list(rejected[parent]), key]) if rejected.get(parent) else set()
+            for position in child_frame.index[child_frame[key].isin(bad_parent_keys)]:
+                if position not in rejected[child]:
+                    rejected[child][position] = f"rejected_with_its_parent:its {parent[4:-1]} was quarantined"
+                    changed = True
+
+
+def quarantine_columns() -> tuple[str, ...]:
+    return QUARANTINE.column_names
+
+
+def outcome_metadata(outcome: ContractOutcome) -> dict[str, dict]:
+    """Per raw table: rows checked, rows quarantined, and counts by rule, for asset-check metadata."""
+    return {name: {"checked": t.checked, "quarantined": t.quarantined, "by_rule": json.loads(json.dumps(t.by_rule))}
+            for name, t in outcome.per_table.items()}

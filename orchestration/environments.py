@@ -1,0 +1,36 @@
+"""The environment decides the resource set: `local` (a laptop), `ci` (the test machine).
+
+The names match the dbt targets. This module and the command line are the only places that read
+the process environment; assets get everything through resources.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from dagster_dbt import DbtCliResource
+
+from orchestration.paths import ENV_WAREHOUSE, LanternPaths
+from orchestration.resources import LandingZoneResource, WarehouseResource
+
+ENVIRONMENTS = ("local", "ci")
+ENV_NAME = "LANTERN_ENV"
+
+
+def environment_name(env: Mapping[str, str]) -> str:
+    name = env.get(ENV_NAME) or ("ci" if env.get("CI") else "local")
+    if name not in ENVIRONMENTS:
+        raise ValueError(f"{ENV_NAME}={name!r}: expected one of {', '.join(ENVIRONMENTS)}")
+    return name
+
+
+def resources_for(paths: LanternPaths, environment: str, dbt_project_dir: str) -> dict:
+    """The resources every asset needs, for one environment."""
+    # dbt's profile finds the warehouse through this variable (dbt_project/profiles.yml).
+    os.environ[ENV_WAREHOUSE] = str(paths.warehouse)
+    return {
+        "warehouse": WarehouseResource(path=str(paths.warehouse)),
+        "landing": LandingZoneResource(path=str(paths.landing)),
+        "dbt": DbtCliResource(project_dir=dbt_project_dir, profiles_dir=dbt_project_dir, target=environment),
+    }

@@ -1,0 +1,1 @@
+"""Extraction: landing-zone deliveries into the raw layer, through the data contracts."""

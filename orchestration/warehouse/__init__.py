@@ -1,0 +1,1 @@
+"""The warehouse: the dbt project as Dagster assets."""
