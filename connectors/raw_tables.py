@@ -266,4 +266,5 @@ LEDGER = RawTable("ledger", "all", "every file of every delivery the loader has 
     ("rows_read", "INTEGER", "records found in the file (lines, rows, claims + remittances + acks)"),
     ("rows_loaded", "INTEGER", "records that reached raw tables"),
     ("rows_quarantined", "INTEGER", "records sent to quarantine"),
+    ("rows_skipped", "INTEGER", "records of a kind no raw table takes (e.g. a FHIR Immunization)"),
 ))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -77,9 +78,10 @@ class _State:
     home: Path | None
 
 
-def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None = None) -> LanternPaths:
+def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None = None,
+           warehouse: Path | None = None) -> LanternPaths:
     state = ctx.obj if isinstance(ctx.obj, _State) else _State(home=None)
-    return LanternPaths.resolve(home=state.home, landing=landing, truth=truth, env=os.environ)
+    return LanternPaths.resolve(home=state.home, landing=landing, truth=truth, warehouse=warehouse, env=os.environ)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -275,6 +277,67 @@ def summary(
     """Summarize a landing zone: deliveries, files and size per source, and what they hold."""
     paths = _paths(ctx, landing=landing)
     _print_summary(_summarize_or_fail(paths.landing), Console())
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
+    from orchestration.build import BuildError, run_build
+    from orchestration.environments import environment_name
+
+    prepare_dagster_home(paths, os.environ)
+    started = time.perf_counter()
+    with console.status("building") as status:
+        def stage(text: str) -> None:
+            console.print(f"[{time.perf_counter() - started:6.1f}s] {text}", highlight=False)
+            status.update(text)
+        try:
+            summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage)
+        except BuildError as error:
+            _fail(str(error), code=1)
+    table = Table(title=f"Warehouse {paths.warehouse}")
+    for column in ("source", "files", "records loaded", "records quarantined"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in summary.files:
+        table.add_row(source, f"{summary.files[source]:,}", f"{summary.loaded[source]:,}",
+                      f"{summary.quarantined[source]:,}")
+    console.print(table)
+    console.print(f"{summary.deliveries} deliveries; {summary.duplicates} files repeat another file's bytes "
+                  f"(kept once)", highlight=False)
+    if summary.quarantine_by_rule:
+        rules = Table(title="Quarantined, by rule (details in raw.quarantine)")
+        for column in ("source", "rule", "records"):
+            rules.add_column(column, justify="right" if column == "records" else "left")
+        for source, rule, count in summary.quarantine_by_rule:
+            rules.add_row(source, rule, f"{count:,}")
+        console.print(rules)
+    marts = Table(title="Marts built")
+    marts.add_column("table")
+    marts.add_column("rows", justify="right")
+    for name, rows in summary.tables:
+        marts.add_row(name, f"{rows:,}")
+    console.print(marts)
+    console.print(f"Built in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+@app.command()
+def build(
+    ctx: typer.Context,
+    landing: Annotated[
+        Path | None, typer.Option(help="Landing zone to load (default: $LANTERN_LANDING, else <home>/landing).")
+    ] = None,
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB warehouse file (default: $LANTERN_WAREHOUSE, else <home>/warehouse.duckdb).")
+    ] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                      help="As-of date for the measures (default: the newest delivery's date).")
+    ] = None,
+) -> None:
+    """Load every delivery of a landing zone and build the warehouse (the whole asset graph, in-process)."""
+    paths = _paths(ctx, landing=landing, warehouse=warehouse)
+    _build(paths, as_of.date() if as_of else None, Console())
 
 
 # ----------------------------------------------------------------------------- demo

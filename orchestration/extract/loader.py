@@ -58,6 +58,7 @@ class FileStats:
     size: int
     read: int = 0
     quarantined: int = 0
+    skipped: int = 0
     whole_file_rejected: bool = False
 
 
@@ -71,6 +72,8 @@ class LoadReport:
     records_read: int = 0
     records_loaded: int = 0
     records_quarantined: int = 0
+    records_skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
     rows_by_table: dict[str, int] = field(default_factory=dict)
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
     contract_outcome: ContractOutcome | None = None
@@ -196,8 +199,9 @@ def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
         for table, rows in result.rows.items():
             candidates[table].extend(rows)
         reader_quarantine.extend(result.quarantine)
+        report.warnings.extend(f"{file.relative}: {warning}" for warning in result.warnings)
         stats.append(FileStats(file=file, sha256=sha, kind=_kind(file), size=len(data), read=result.records_read,
-                               quarantined=result.records_quarantined,
+                               quarantined=result.records_quarantined, skipped=result.skipped,
                                whole_file_rejected=any(q["location"] == "file" for q in result.quarantine)))
     if progress is not None:
         progress(f"checking {source} contracts", 0, 1)
@@ -229,7 +233,8 @@ def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
         rejected = s.quarantined + contract_rejects.get(s.file.relative, 0)
         report.records_read += s.read
         report.records_quarantined += rejected
-        report.records_loaded += s.read - rejected
+        report.records_skipped += s.skipped
+        report.records_loaded += s.read - rejected - s.skipped
     report.files_loaded = len(stats)
     for row in reader_quarantine + outcome.quarantine:
         report.quarantined_by_rule[row["rule"]] = report.quarantined_by_rule.get(row["rule"], 0) + 1
@@ -243,7 +248,8 @@ def _ledger_row(s: FileStats, contract_rejected: int) -> dict:
     return {
         "source": s.file.source, "kind": s.kind, "bytes": s.size,
         "status": "quarantined" if s.whole_file_rejected else "loaded", "duplicate_of": None,
-        "rows_read": s.read, "rows_loaded": s.read - quarantined, "rows_quarantined": quarantined,
+        "rows_read": s.read, "rows_loaded": s.read - quarantined - s.skipped, "rows_quarantined": quarantined,
+        "rows_skipped": s.skipped,
         "_delivery": s.file.delivery, "_source_file": s.file.relative, "_file_sha256": s.sha256, "_position": 0,
     }
 
