@@ -31,6 +31,7 @@ HELP_OPTIONS = {
         "--force",
     ],
     "summary": ["--landing"],
+    "build": ["--landing", "--warehouse", "--as-of"],
     "demo": ["--clinicians", "--months", "--seed"],
 }
 
