@@ -81,6 +81,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from connectors.raw_tables import QUARANTINE, X12_TABLES
+from connectors.read_result import ReadResult
 from connectors.x12_segments import SEGMENT_ID, Delimiters, Interchange, Stray, split_x12
 
 X12_TABLE_NAMES = tuple(t.name for t in X12_TABLES)
@@ -116,13 +117,8 @@ _money_cache: dict[str, Decimal] = {}
 _date_cache: dict[str, date] = {}
 
 
-@dataclass
-class X12ReadResult:
-    rows: dict[str, list[dict]]
-    quarantine: list[dict]
-    records_read: int = 0
-    records_loaded: int = 0
-    records_quarantined: int = 0
+@dataclass(slots=True)
+class X12ReadResult(ReadResult):
     transaction_sets: list[str] = field(default_factory=list)  # ST01 of every transaction seen, in order
 
 

@@ -81,8 +81,8 @@ def ordered(first: str, second: str) -> Rule:
                    lambda df: checks.pairs_ordered(df[first], df[second]))
 
 
-CPT_SHAPE = r"^(\d{4}[0-9A-Z]|[A-Z]\d{4})$"  # CPT (incl. Category II/III) or HCPCS Level II
-ICD10_SHAPE = r"^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$"
+CPT_SHAPE = r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$"  # CPT (incl. Category II/III) or HCPCS Level II
+ICD10_SHAPE = r"^[A-TV-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$"
 CARC_SHAPE = r"^[A-Z]?\d{1,3}$|^[A-Z]\d$"
 RARC_SHAPE = r"^[A-Z]{1,2}\d{1,3}$"
 
@@ -112,8 +112,8 @@ PM_SUITES: dict[str, list[Rule]] = {
     "pm_eligibility_checks": [
         not_null("check_id"), not_null("patient_mrn"), not_null("payer_id"), timestamp("checked_at"),
         not_null("checked_at"), in_set("result", ("active", "inactive", "error")),
-        regex("copay", r"^(-?\d+\.\d{2})?$", "money with two decimals", "malformed_money"),
-        regex("deductible_remaining", r"^(-?\d+\.\d{2})?$", "money with two decimals", "malformed_money"),
+        regex("copay", r"^(?:-?\d+\.\d{2})?$", "money with two decimals", "malformed_money"),
+        regex("deductible_remaining", r"^(?:-?\d+\.\d{2})?$", "money with two decimals", "malformed_money"),
         in_set("auth_required", ("true", "false", "")),
         timestamp("updated_at"), not_null("updated_at"), not_in_future("updated_at"),
     ],
@@ -197,7 +197,7 @@ X12_SUITES: dict[str, list[Rule]] = {
                         regex("reason_code", CARC_SHAPE, "a claim adjustment reason code", "unknown_code")],
     "x12_remarks": [regex("remark_code", RARC_SHAPE, "a remittance advice remark code", "unknown_code")],
     "x12_claim_acks": [not_null("claim_id"),
-                       regex("status_category", r"^(A[0-8]|D0|E[0-4]|F[0-4]|P[0-5]|R[0-9]|R1[0-6])$",
+                       regex("status_category", r"^(?:A[0-8]|D0|E[0-4]|F[0-4]|P[0-5]|R[0-9]|R1[0-6])$",
                              "a claim status category code", "unknown_code")],
 }
 

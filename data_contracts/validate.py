@@ -144,27 +144,33 @@ _X12_PARENT = {
 }
 
 
+def _in_file(frame: pd.DataFrame, key: str) -> pd.Series:
+    """A record key made unique across files: keys embed the file's sha256, which a re-sent copy repeats."""
+    return frame["_source_file"].astype(str) + "|" + frame[key].astype(str)
+
+
 def _x12_rollups(tables: dict[str, pd.DataFrame]) -> None:
     """Add the sums the X12 balance rules compare (CLM02 vs lines, BPR02 vs CLP04 − PLB, CLP03 − CLP04 vs CAS)."""
     def sums(child: str, key: str, value: str) -> pd.Series:
         frame = tables.get(child)
         if frame is None or frame.empty:
             return pd.Series(dtype=float)
-        return frame[value].astype(float).groupby(frame[key]).sum()
+        return frame[value].astype(float).groupby(_in_file(frame, key)).sum()
+
+    def total(parent: pd.DataFrame, key: str, child: str, value: str) -> pd.Series:
+        return _in_file(parent, key).map(sums(child, key, value)).fillna(0).astype(float)
 
     if "x12_claims" in tables:
         claims = tables["x12_claims"]
-        claims["_line_charges"] = claims["claim_key"].map(sums("x12_claim_lines", "claim_key", "charge")).fillna(0)
+        claims["_line_charges"] = total(claims, "claim_key", "x12_claim_lines", "charge")
     if "x12_claim_payments" in tables:
         payments = tables["x12_claim_payments"]
         payments["_charge_minus_paid"] = payments["charge"].astype(float) - payments["paid"].astype(float)
-        payments["_adjustments"] = payments["claim_payment_key"].map(
-            sums("x12_adjustments", "claim_payment_key", "amount")).fillna(0)
+        payments["_adjustments"] = total(payments, "claim_payment_key", "x12_adjustments", "amount")
     if "x12_remittances" in tables:
         remits = tables["x12_remittances"]
-        paid = remits["remittance_key"].map(sums("x12_claim_payments", "remittance_key", "paid")).fillna(0)
-        plb = remits["remittance_key"].map(sums("x12_provider_adjustments", "remittance_key", "amount")).fillna(0)
-        remits["_expected_payment"] = paid - plb
+        remits["_expected_payment"] = (total(remits, "remittance_key", "x12_claim_payments", "paid")
+                                       - total(remits, "remittance_key", "x12_provider_adjustments", "amount"))
 
 
 def apply_contracts(candidates: dict[str, list[dict]]) -> ContractOutcome:
@@ -211,17 +217,17 @@ def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, 
             if child not in tables or parent not in tables:
                 continue
             child_frame, parent_frame = tables[child], tables[parent]
-            bad_parent_keys = set(parent_frame.loc[list(rejected[parent]), key]) if rejected.get(parent) else set()
-            bad_child_keys = set(child_frame.loc[list(rejected[child]), key]) if rejected.get(child) else set()
+            child_keys, parent_keys = _in_file(child_frame, key), _in_file(parent_frame, key)
+            bad_child_keys = set(child_keys.loc[list(rejected[child])]) if rejected.get(child) else set()
             # A rejected child takes its parent, except an 835 keeps its good claims when one claim fails.
             if child not in ("x12_claim_payments", "x12_provider_adjustments"):
-                for position in parent_frame.index[parent_frame[key].isin(bad_child_keys)]:
+                for position in parent_frame.index[parent_keys.isin(bad_child_keys)]:
                     if position not in rejected[parent]:
                         rejected[parent][position] = f"rejected_with_its_parts:a part of this {parent[4:-1]} " \
                                                      f"broke a contract (see its other quarantine rows)"
                         changed = True
-            bad_parent_keys |= set(parent_frame.loc[list(rejected[parent]), key]) if rejected.get(parent) else set()
-            for position in child_frame.index[child_frame[key].isin(bad_parent_keys)]:
+            bad_parent_keys = set(parent_keys.loc[list(rejected[parent])]) if rejected.get(parent) else set()
+            for position in child_frame.index[child_keys.isin(bad_parent_keys)]:
                 if position not in rejected[child]:
                     rejected[child][position] = f"rejected_with_its_parent:its {parent[4:-1]} was quarantined"
                     changed = True
