@@ -9,7 +9,7 @@ from orchestration.extract.assets import deliveries, extract_assets
 from orchestration.extract.loader import delivery_names
 from orchestration.resources import LandingZoneResource
 
-extract_job = define_asset_job("extract_deliveries", selection=extract_assets, partitions_def=deliveries)
+extract_job = define_asset_job("extract_deliveries", selection=extract_assets)
 
 
 @sensor(job=extract_job, minimum_interval_seconds=60,
