@@ -27,7 +27,7 @@ from synthetic.records import (
 )
 
 # Logit contributions of each pre-submission fact to the chance of a first-pass denial.
-INTERCEPT = -2.45
+INTERCEPT = -2.6
 CPT_LOGIT = {"90791": 0.15, "90832": -0.1, "90834": 0.0, "90837": 0.35, "90846": 0.2, "90847": 0.1,
              "90853": 0.0, "90839": 0.45}
 CAUSE_LOGIT = {
