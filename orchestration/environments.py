@@ -7,7 +7,9 @@ the process environment; assets get everything through resources.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from dagster_dbt import DbtCliResource
 
@@ -15,6 +17,8 @@ from orchestration.paths import ENV_WAREHOUSE, LanternPaths
 from orchestration.resources import LandingZoneResource, WarehouseResource
 
 ENVIRONMENTS = ("local", "ci")
+# dbt installed beside this interpreter: found without relying on PATH (a virtualenv need not be activated).
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 ENV_NAME = "LANTERN_ENV"
 
 
@@ -32,5 +36,6 @@ def resources_for(paths: LanternPaths, environment: str, dbt_project_dir: str) -
     return {
         "warehouse": WarehouseResource(path=str(paths.warehouse)),
         "landing": LandingZoneResource(path=str(paths.landing)),
-        "dbt": DbtCliResource(project_dir=dbt_project_dir, profiles_dir=dbt_project_dir, target=environment),
+        "dbt": DbtCliResource(project_dir=dbt_project_dir, profiles_dir=dbt_project_dir, target=environment,
+                              dbt_executable=str(DBT_EXECUTABLE)),
     }

@@ -62,6 +62,7 @@ class ClaimState:
     unsigned_at_submission: bool = False
     late_filing: bool = False
     telehealth_fault: bool = False
+    frequency: str = "1"  # the claim frequency the payer is adjudicating now (7 after a resubmission)
 
 
 @dataclass
@@ -248,6 +249,9 @@ class BillingSimulator:
         else:
             cause = state.denial_cause
             denied = rng.random() >= RECOVER_CHANCE[cause]
+            # A replacement claim (frequency 7) supersedes the original: the payer reverses its
+            # earlier adjudication (CLP02 22) before it adjudicates the corrected claim.
+            self._reverse(day, state, paid_only=False)
         payment = self._deny(state, cause) if denied else self._pay(state, day)
         state.adjudications.append((day, payment))
         self.out.payments.append((day, state.submission.payer, payment))
@@ -263,6 +267,7 @@ class BillingSimulator:
             at = local(resub_day, 16, 30, self.tz)
             if at < self.as_of_dt:
                 state.resubmitted = True
+                state.frequency = "7"
                 self._submit(state, at, self._submission(state.session, "7", payment.payer_claim_control_number,
                                                           False))
         if not denied:
@@ -289,7 +294,7 @@ class BillingSimulator:
         return ClaimPayment(
             claim_id=sub.claim_id, status=status, charge_cents=sub.charge_cents, paid_cents=paid,
             patient_resp_cents=patient_resp, payer_claim_control_number=icn, place_of_service=sub.place_of_service,
-            frequency=sub.frequency, patient=sub.patient, member_id=sub.coverage.member_id,
+            frequency=state.frequency, patient=sub.patient, member_id=sub.coverage.member_id,
             rendering_npi=sub.rendering.npi, claim_adjustments=[] if service_level else adjustments,
             services=[service], remarks=() if service_level else remarks,
         )
@@ -360,9 +365,10 @@ class BillingSimulator:
                 (recoup_day, payer, ProviderAdjustment("WO", payment.payer_claim_control_number, amount)))
         self._patient_balance(day, state, payment)
 
-    def _reverse(self, day: date, state: ClaimState) -> ClaimPayment | None:
-        last_paid = next((p for _, p in reversed(state.adjudications) if p.status != "22" and p.paid_cents > 0),
-                         None)
+    def _reverse(self, day: date, state: ClaimState, paid_only: bool = True) -> ClaimPayment | None:
+        """Reverse the latest adjudication that is not itself reversed (the latest paid one if `paid_only`)."""
+        last_paid = next((p for _, p in reversed(state.adjudications)
+                          if p.status != "22" and (p.paid_cents > 0 or not paid_only)), None)
         if last_paid is None:
             return None
         def negate(adjs: list[Adjustment]) -> list[Adjustment]:

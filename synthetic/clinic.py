@@ -93,6 +93,9 @@ class ClinicSimulator:
         self.horizon = as_of + timedelta(days=45)  # book a few weeks past the as-of date: the future schedule
         self.out = Clinic()
         self.counters: dict[str, int] = {}
+        # Sessions booked per clinician per week (weeks counted from sim_start): a clinician whose week
+        # is full takes no new patient that week, so caseloads stay near capacity and waits grow instead.
+        self.booked: dict[str, dict[int, int]] = {c.npi: {} for c in clinicians}
         self.insured_ids = [p["payer_id"] for p in catalog.PAYERS]
         self.insured_shares = [p["share"] for p in catalog.PAYERS]
 
@@ -185,8 +188,12 @@ class ClinicSimulator:
         r.intake_completed_at = r.intake_sent_at + timedelta(minutes=int(math.exp(rng.gauss(math.log(2600), 0.9))))
         r.versions.append((r.intake_completed_at, {"intake_completed_at": r.intake_completed_at}))
 
-        clinician = self._assign_clinician(r, band)
-        wait_days = math.exp(rng.gauss(math.log(8.0 * clinician.demand * _load_factor(r.received_at.date())), 0.75))
+        clinician = self._assign_clinician(r, band, r.intake_completed_at.date() + timedelta(days=10))
+        wait_days = math.exp(rng.gauss(math.log(7.0 * clinician.demand * _load_factor(r.received_at.date())), 0.7))
+        # A full week pushes the first session to the next week with room.
+        while self._fullness(clinician, r.intake_completed_at.date() + timedelta(days=1 + wait_days)) >= 1.0 \
+                and wait_days < 100:
+            wait_days += 7
         wait_days = min(wait_days, rng.uniform(80, 100))  # a waitlist this long is worked down by hand
         if wait_days > 55 and rng.random() < 0.45:
             lost(r.intake_completed_at + timedelta(days=rng.randint(14, 40)), "no_availability")
@@ -224,7 +231,13 @@ class ClinicSimulator:
             shares.append(share)
         return rng.choices(ids, shares)[0]
 
-    def _assign_clinician(self, r: Referral, band: str) -> Clinician:
+    def _week(self, day: date) -> int:
+        return (day - self.sim_start).days // 7
+
+    def _fullness(self, clinician: Clinician, day: date) -> float:
+        return self.booked[clinician.npi].get(self._week(day), 0) / clinician.weekly_capacity
+
+    def _assign_clinician(self, r: Referral, band: str, around: date) -> Clinician:
         minor = band in ("child", "adolescent")
         def fits(c: Clinician) -> bool:
             if minor and not c.sees_minors:
@@ -240,7 +253,10 @@ class ClinicSimulator:
             return True
         pool = [c for c in self.clinicians if fits(c)] or [c for c in self.clinicians if not minor or c.sees_minors] \
             or self.clinicians
-        return self.rng.choices(pool, [c.weekly_capacity for c in pool])[0]
+        with_room = [c for c in pool if self._fullness(c, around) < 0.9]
+        if not with_room:
+            return min(pool, key=lambda c: (self._fullness(c, around), c.npi))
+        return self.rng.choices(with_room, [c.weekly_capacity for c in with_room])[0]
 
     # -- registration -----------------------------------------------------------------------------
     def _register(self, r: Referral, band: str, at: datetime) -> Patient:
@@ -357,6 +373,9 @@ class ClinicSimulator:
                 status_at=status_at, referral_id=r.referral_id if referral_open else None, updated_at=status_at,
             )
             appt.versions.append((booking, {"status": "scheduled", "status_at": booking}))
+            if status != "cancelled":
+                week = self._week(day)
+                self.booked[clinician.npi][week] = self.booked[clinician.npi].get(week, 0) + 1
             if status != "scheduled":
                 appt.versions.append((status_at, {"status": status, "status_at": status_at}))
             out.appointments.append(appt)

@@ -1,5 +1,5 @@
 -- The marts the build produced, with their row counts.
-select table_schema || '.' || table_name as name, estimated_size as rows
+select schema_name || '.' || table_name as name, estimated_size as rows
 from duckdb_tables()
-where table_schema = 'marts'
+where schema_name = 'marts'
 order by name

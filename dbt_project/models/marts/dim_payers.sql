@@ -1,0 +1,60 @@
+-- One row per payer id named by the PM payer list, an 837 (2010BB) or an 835 (payer id), with its
+-- type from the PM system and the payer_types code set.
+with
+
+pm_payers as (
+    select * from {{ ref('stg_pm__payers') }}
+),
+
+claims as (
+    select * from {{ ref('stg_x12__claims') }}
+),
+
+remittances as (
+    select * from {{ ref('stg_x12__remittances') }}
+),
+
+payer_types as (
+    select * from {{ ref('payer_types') }}
+),
+
+x12_names as (
+    select payer_id, payer_name from claims
+    union all
+    select payer_id, payer_name from remittances
+),
+
+x12_payers as (
+    select
+        payer_id,
+        max(payer_name) as payer_name
+    from x12_names
+    where payer_id is not null
+    group by payer_id
+),
+
+payer_ids as (
+    select payer_id from pm_payers
+    union
+    select payer_id from x12_payers
+),
+
+final as (
+    select
+        cast(payer_ids.payer_id as {{ dbt.type_string() }}) as payer_id,
+        cast(coalesce(pm_payers.payer_name, x12_payers.payer_name) as {{ dbt.type_string() }}) as payer_name,
+        cast(pm_payers.payer_type as {{ dbt.type_string() }}) as payer_type,
+        cast(payer_types.description as {{ dbt.type_string() }}) as payer_type_description,
+        cast(payer_types.is_government as {{ dbt.type_boolean() }}) as is_government,
+        cast(pm_payers.payer_id is not null as {{ dbt.type_boolean() }}) as is_in_pm
+    from payer_ids
+    left join pm_payers
+        on payer_ids.payer_id = pm_payers.payer_id
+    left join x12_payers
+        on payer_ids.payer_id = x12_payers.payer_id
+    left join payer_types
+        on pm_payers.payer_type = payer_types.payer_type
+    where payer_ids.payer_id is not null
+)
+
+select * from final

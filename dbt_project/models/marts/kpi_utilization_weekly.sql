@@ -1,0 +1,83 @@
+-- Clinician utilization (kpis.md): completed session hours / 26 billable hours a week (the seed's
+-- benchmark week), per clinician per week (weeks start on Monday, in the practice's local time).
+-- A session's hours are its Encounter's period, else its scheduled minutes. Every week from the
+-- clinician's first to last completed session is listed, weeks without sessions at 0.
+with
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+completed as (
+    select
+        coalesce(encounter_clinician_npi, clinician_npi) as clinician_npi,
+        cast({{ dbt.date_trunc('week', lantern.to_local_timestamp('session_start_at')) }} as date) as week_start,
+        coalesce(session_minutes, scheduled_minutes) / 60.0 as session_hours
+    from sessions
+    where is_completed
+        and coalesce(encounter_clinician_npi, clinician_npi) is not null
+),
+
+by_week as (
+    select
+        clinician_npi,
+        week_start,
+        count(*) as completed_sessions,
+        sum(session_hours) as completed_session_hours
+    from completed
+    group by clinician_npi, week_start
+),
+
+bounds as (
+    select
+        min(week_start) as first_week,
+        max(week_start) as last_week
+    from by_week
+),
+
+days as (
+    {{ lantern.day_series('bounds', 'first_week', 'last_week') }}
+),
+
+weeks as (
+    select date_day as week_start
+    from days
+    where cast({{ dbt.date_trunc('week', 'date_day') }} as date) = date_day
+),
+
+clinician_spans as (
+    select
+        clinician_npi,
+        min(week_start) as first_week,
+        max(week_start) as last_week
+    from by_week
+    group by clinician_npi
+),
+
+clinician_weeks as (
+    select
+        clinician_spans.clinician_npi,
+        weeks.week_start
+    from clinician_spans
+    inner join weeks
+        on weeks.week_start between clinician_spans.first_week and clinician_spans.last_week
+),
+
+final as (
+    select
+        cast(clinician_weeks.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
+        cast(clinician_weeks.week_start as date) as week_start,
+        cast(coalesce(by_week.completed_sessions, 0) as {{ dbt.type_int() }}) as completed_sessions,
+        cast(coalesce(by_week.completed_session_hours, 0) as {{ lantern.type_double() }}) as completed_session_hours,
+        cast({{ var('billable_hours_per_week') }} as {{ lantern.type_double() }}) as billable_hours_benchmark,
+        cast(
+            coalesce(by_week.completed_session_hours, 0) / {{ var('billable_hours_per_week') }}.0
+            as {{ lantern.type_double() }}
+        ) as utilization
+    from clinician_weeks
+    left join by_week
+        on clinician_weeks.clinician_npi = by_week.clinician_npi
+        and clinician_weeks.week_start = by_week.week_start
+)
+
+select * from final

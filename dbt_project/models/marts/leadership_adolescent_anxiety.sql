@@ -1,0 +1,136 @@
+-- The leadership question (kpis.md), one row per clinician: over the clinician's adolescent
+-- patients with an anxiety disorder (a patient belongs to the clinician who rendered their first
+-- completed session; adolescent = 13 to 17 at it; anxiety = any ICD-10-CM code under F40, F41 or
+-- F93.0 recorded for them):
+--   patients seen; GAD-7 reliable improvement rate (reliably improved / measurable) and share
+--   measurable (measurable / patients seen); note completeness (null until the documentation
+--   rulebook checker, a later issue's int_notes_checked, exists); initial denial rate of the
+--   clinician's claims for these patients; median wait for first session of these patients (from
+--   the referral that brought them in).
+-- A group of fewer than 11 patients is suppressed (the CMS cell-size rule): every measure null,
+-- is_suppressed true.
+with
+
+clinicians as (
+    select * from {{ ref('dim_clinicians') }}
+),
+
+outcomes as (
+    select * from {{ ref('kpi_outcomes_patient') }}
+),
+
+cohorts as (
+    select * from {{ ref('int_patient_cohorts_assigned') }}
+),
+
+claims as (
+    select * from {{ ref('fct_claims') }}
+),
+
+referrals as (
+    select * from {{ ref('fct_referrals') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of_date') }}
+),
+
+cohort_patients as (
+    select
+        patient_mrn,
+        clinician_npi,
+        first_session_appointment_id
+    from cohorts
+    where is_adolescent
+        and has_anxiety_disorder
+),
+
+patients_seen as (
+    select
+        clinician_npi,
+        count(*) as patients_seen
+    from cohort_patients
+    group by clinician_npi
+),
+
+gad7 as (
+    select
+        cohort_patients.clinician_npi,
+        sum(case when outcomes.is_measurable then 1 else 0 end) as measurable_patients,
+        sum(case when outcomes.is_reliably_improved then 1 else 0 end) as reliably_improved_patients
+    from cohort_patients
+    inner join outcomes
+        on cohort_patients.patient_mrn = outcomes.patient_mrn
+        and outcomes.instrument = 'GAD-7'
+    group by cohort_patients.clinician_npi
+),
+
+denials as (
+    select
+        cohort_patients.clinician_npi,
+        sum(case when claims.is_adjudicated then 1 else 0 end) as claims_adjudicated,
+        sum(case when claims.is_adjudicated and claims.is_denied_first_pass then 1 else 0 end)
+            as first_pass_denials
+    from cohort_patients
+    inner join claims
+        on cohort_patients.patient_mrn = claims.patient_mrn
+        and cohort_patients.clinician_npi = claims.clinician_npi
+    group by cohort_patients.clinician_npi
+),
+
+waits as (
+    select
+        cohort_patients.clinician_npi,
+        {{ lantern.median('referrals.wait_for_first_session_days') }} as wait_for_first_session_median_days
+    from cohort_patients
+    inner join referrals
+        on cohort_patients.first_session_appointment_id = referrals.first_session_appointment_id
+    group by cohort_patients.clinician_npi
+),
+
+measured as (
+    select
+        clinicians.clinician_npi,
+        clinicians.clinician_name,
+        clinicians.credential,
+        coalesce(patients_seen.patients_seen, 0) as patients_seen,
+        coalesce(patients_seen.patients_seen, 0) < {{ var('min_cell_size') }} as is_suppressed,
+        gad7.measurable_patients * 1.0 / nullif(patients_seen.patients_seen, 0) as gad7_share_measurable,
+        gad7.reliably_improved_patients * 1.0 / nullif(gad7.measurable_patients, 0)
+            as gad7_reliable_improvement_rate,
+        denials.first_pass_denials * 1.0 / nullif(denials.claims_adjudicated, 0) as initial_denial_rate,
+        waits.wait_for_first_session_median_days
+    from clinicians
+    left join patients_seen
+        on clinicians.clinician_npi = patients_seen.clinician_npi
+    left join gad7
+        on clinicians.clinician_npi = gad7.clinician_npi
+    left join denials
+        on clinicians.clinician_npi = denials.clinician_npi
+    left join waits
+        on clinicians.clinician_npi = waits.clinician_npi
+),
+
+final as (
+    select
+        cast(measured.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
+        cast(measured.clinician_name as {{ dbt.type_string() }}) as clinician_name,
+        cast(measured.credential as {{ dbt.type_string() }}) as credential,
+        cast(measured.is_suppressed as {{ dbt.type_boolean() }}) as is_suppressed,
+        cast(case when not measured.is_suppressed then measured.patients_seen end as {{ dbt.type_int() }})
+            as patients_seen,
+        cast(case when not measured.is_suppressed then measured.gad7_reliable_improvement_rate end
+            as {{ lantern.type_double() }}) as gad7_reliable_improvement_rate,
+        cast(case when not measured.is_suppressed then measured.gad7_share_measurable end
+            as {{ lantern.type_double() }}) as gad7_share_measurable,
+        cast(null as {{ lantern.type_double() }}) as note_completeness,
+        cast(case when not measured.is_suppressed then measured.initial_denial_rate end
+            as {{ lantern.type_double() }}) as initial_denial_rate,
+        cast(case when not measured.is_suppressed then measured.wait_for_first_session_median_days end
+            as {{ lantern.type_double() }}) as wait_for_first_session_median_days,
+        cast(as_of.as_of_date as date) as as_of_date
+    from measured
+    cross join as_of
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- 835 remark codes (RARC): LQ*HE at service level, MOA at claim level. An MOA carries several codes, so the key adds the row's rank within its segment.
+with
+
+source as (
+    select * from {{ source('raw', 'x12_remarks') }}
+),
+
+first_copies as (
+    {{ lantern.first_file_copy('source', rows_per_position='many') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by _file_sha256, _position
+            order by level, remark_code, service_payment_key
+        ) as _row_in_segment
+    from first_copies
+    where _copy_rank = 1
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            '_file_sha256', "':'",
+            dbt.safe_cast('_position', dbt.type_string()), "':'",
+            dbt.safe_cast('_row_in_segment', dbt.type_string())
+        ]) }} as remark_key,
+        claim_payment_key,
+        service_payment_key,
+        level as remark_level,
+        upper(trim(remark_code)) as remark_code,
+        _delivery,
+        _source_file,
+        _position
+    from numbered
+)
+
+select * from final

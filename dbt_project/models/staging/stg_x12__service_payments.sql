@@ -1,0 +1,29 @@
+-- 835 service lines: one row per SVC.
+with
+
+source as (
+    select * from {{ source('raw', 'x12_service_payments') }}
+),
+
+first_copies as (
+    {{ lantern.first_file_copy('source') }}
+),
+
+final as (
+    select
+        service_payment_key,
+        claim_payment_key,
+        procedure_code,
+        modifiers,
+        charge,
+        paid,
+        coalesce(units, 1) as units,
+        service_date,
+        _delivery,
+        _source_file,
+        _position
+    from first_copies
+    where _copy_rank = 1
+)
+
+select * from final
