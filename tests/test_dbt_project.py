@@ -610,19 +610,22 @@ def test_ar_daily(warehouse: Path) -> None:
     # 2025-03-31:
     #   A1 0 (reversal and new payment net out); A2 210 - 210 (CO-16 + CO-50) - 132 - 45 = -177.00
     #   (its coinsurance is paid 04-01); A3 160 - 160 (CO-197) = 0; A4 0; A5 0;
-    #   A6 210 - 30 - 100 = 80.00; A7 160 - 79.97 - 59.63 = 20.40; A8 110 - 95 + 95 = 110.00 (the
-    #   void reversed the payment and its CO-45; kpis.md has no rule for voids); A11 0; A12 110 - 110 = 0
+    #   A6 210 - 30 - 100 = 80.00; A7 160 - 79.97 - 59.63 = 20.40; A8 0 (voided: kpis.md has no rule
+    #   for voids, HFMA counts only open claims, so the void writes it off on its void date and the
+    #   payer's later reversal does not bring it back); A11 0; A12 110 - 110 = 0
+    #   -177.00 + 80.00 + 20.40 = -76.60 (A2's payer did not reverse its denial before paying the
+    #   corrected claim, so kpis.md's formula takes both adjustments)
     mar31 = days[date(2025, 3, 31)]
-    assert mar31["ar_balance"] == D("33.40")
+    assert mar31["ar_balance"] == D("-76.60")
     assert mar31["charges_last_90_days"] == D("1550.00")  # everything submitted 2025-01-01..03-31
-    assert mar31["days_in_ar"] == pytest.approx(33.40 / (1550.00 / 90))
+    assert mar31["days_in_ar"] == pytest.approx(-76.60 / (1550.00 / 90))
 
-    # 2025-07-01: A2 -177 - 33 = -210.00; A6 80.00; A7 20.40; A8 110.00; A9 250 - 250 = 0; A10 160.00
+    # 2025-07-01: A2 -177 - 33 = -210.00; A6 80.00; A7 20.40; A8 0 (voided); A9 250 - 250 = 0; A10 160.00
     end = days[AS_OF]
-    assert end["ar_balance"] == D("160.40")
-    # over 90: dates of service before 2025-04-02, i.e. all but A9 and A10: -210 + 80 + 20.40 + 110
-    assert end["ar_over_90_balance"] == D("0.40")
-    assert end["ar_over_90_share"] == pytest.approx(0.40 / 160.40)
+    assert end["ar_balance"] == D("50.40")
+    # over 90: dates of service before 2025-04-02, i.e. all but A9 and A10: -210 + 80 + 20.40 + 0
+    assert end["ar_over_90_balance"] == D("-109.60")
+    assert end["ar_over_90_share"] == pytest.approx(-109.60 / 50.40)
     assert end["charges_last_90_days"] == D("410.00")  # A9 250.00 + A10 160.00 (2025-04-03..07-01)
 
 

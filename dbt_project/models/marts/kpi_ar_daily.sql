@@ -6,6 +6,7 @@
 --     days before it / 90);
 --   A/R over 90 share on D = A/R balance of claims with a date of service more than 90 days
 --     before D / A/R balance on D.
+-- A voided claim is written off on its void date (see int_claim_ar_transactions).
 -- An amount dated D0 of a claim submitted on S counts from greatest(D0, S); for the over-90
 -- balance, also not before the claim's date of service + 91 days. Each balance is then a running
 -- sum over days.
@@ -19,7 +20,7 @@ as_of as (
     select * from {{ ref('int_as_of_date') }}
 ),
 
-effective as (
+dated as (
     select
         claim_id,
         transaction_type,
@@ -28,10 +29,37 @@ effective as (
             when transaction_date > submitted_date then transaction_date
             else submitted_date
         end as counted_from,
-        date_of_service
+        date_of_service,
+        voided_date
     from transactions
     where submitted_date is not null
         and transaction_date is not null
+),
+
+-- A voided claim leaves A/R on its void date: what it still owed then is written off, and what
+-- the payer sends afterwards (the reversal of its payment) no longer moves the balance.
+before_void as (
+    select * from dated
+    where voided_date is null or counted_from <= voided_date
+),
+
+void_write_offs as (
+    select
+        claim_id,
+        'void' as transaction_type,
+        -sum(amount) as amount,
+        voided_date as counted_from,
+        date_of_service,
+        voided_date
+    from before_void
+    where voided_date is not null
+    group by claim_id, voided_date, date_of_service
+),
+
+effective as (
+    select * from before_void
+    union all
+    select * from void_write_offs
 ),
 
 over_90_effective as (

@@ -2,7 +2,9 @@
 -- submission date, - each adjudication's payer paid (CLP04) and CO/OA/PI adjustments on the
 -- 835's BPR16 date, - each patient payment with its appointment_id on the date received (the
 -- practice's local date). Patient responsibility (PR) is not subtracted: it stays in A/R until
--- the patient pays. Only claims with an original submission have a balance.
+-- the patient pays. Only claims with an original submission have a balance. A claim the practice
+-- voided (frequency 8) is no longer a receivable: kpis.md is silent, and HFMA's MAP Keys count only
+-- open claims, so the A/R mart writes it off on its void date (voided_date).
 with
 
 claims as (
@@ -22,7 +24,8 @@ submitted_claims as (
         claim_id,
         submitted_date,
         date_of_service,
-        charge
+        charge,
+        {{ lantern.local_date('voided_at') }} as voided_date
     from claims
     where has_original_submission
 ),
@@ -83,7 +86,8 @@ final as (
         unioned.transaction_date,
         unioned.amount,
         submitted_claims.submitted_date,
-        submitted_claims.date_of_service
+        submitted_claims.date_of_service,
+        submitted_claims.voided_date
     from unioned
     inner join submitted_claims
         on unioned.claim_id = submitted_claims.claim_id
