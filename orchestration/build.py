@@ -7,6 +7,7 @@ instance under DAGSTER_HOME, so `dagster dev` shows them afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
 
 SQL_DIR = Path(__file__).with_name("sql")
+# The command line prints its own summary; Dagster's console log says only what went wrong.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 Stage = Callable[[str], None]
 
@@ -65,7 +68,8 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     for assets in extract_assets:
         started = time.perf_counter()
         announce(f"loading {assets.node_def.name.removeprefix('extract_')} deliveries")
-        result = materialize([assets], instance=instance, resources=resources, raise_on_error=False, tags={
+        result = materialize([assets], instance=instance, resources=resources, raise_on_error=False,
+                             run_config=QUIET, tags={
             ASSET_PARTITION_RANGE_START_TAG: wanted[0], ASSET_PARTITION_RANGE_END_TAG: wanted[-1]})
         if not result.success:
             raise BuildError(f"{assets.node_def.name} failed: {_first_error(result)}")
@@ -78,11 +82,16 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     project = dbt_project(environment)
     project.preparer.prepare(project)
     dbt_assets = build_dbt_assets(project)
-    run_config = {"ops": {dbt_assets.node_def.name: {"config": {"as_of_date": as_of.isoformat() if as_of else None}}}}
-    result = materialize([dbt_assets, *extract_assets], selection=[dbt_assets], instance=instance,
-                         resources=resources, run_config=run_config, raise_on_error=False)
+    run_config = {**QUIET,
+                  "ops": {dbt_assets.node_def.name: {"config": {"as_of_date": as_of.isoformat() if as_of else None}}}}
+    log = paths.home / "logs" / "dbt_build.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt event to stdout; the user gets the summary, the log keeps the detail.
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        result = materialize([dbt_assets, *extract_assets], selection=[dbt_assets], instance=instance,
+                             resources=resources, run_config=run_config, raise_on_error=False)
     if not result.success:
-        raise BuildError(f"dbt build failed: {_first_error(result)}")
+        raise BuildError(f"dbt build failed: {_first_error(result)} (dbt's log: {log})")
     summary.seconds["warehouse_dbt"] = time.perf_counter() - started
     _summarize(paths, summary)
     return summary

@@ -33,6 +33,10 @@ def resources_for(paths: LanternPaths, environment: str, dbt_project_dir: str) -
     """The resources every asset needs, for one environment."""
     # dbt's profile finds the warehouse through this variable (dbt_project/profiles.yml).
     os.environ[ENV_WAREHOUSE] = str(paths.warehouse)
+    # dagster-dbt looks dbt up on PATH when it prepares the manifest; the virtualenv need not be active.
+    bin_dir = str(DBT_EXECUTABLE.parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, (bin_dir, os.environ.get("PATH"))))
     return {
         "warehouse": WarehouseResource(path=str(paths.warehouse)),
         "landing": LandingZoneResource(path=str(paths.landing)),
