@@ -350,7 +350,7 @@ def demo(
     months: Annotated[int, typer.Option(help="Months, if the demo practice has to be generated.")] = 36,
     seed: Annotated[int, typer.Option(help="Random seed, if the demo practice has to be generated.")] = 7,
 ) -> None:
-    """Run the main job on the demo practice: generate it if it is not there yet, then summarize its landing zone."""
+    """Run the main job on the demo practice: generate it if it is not there yet, summarize it, build the warehouse."""
     config = _build_config(clinicians, months, seed, date(2023, 1, 1), messy=False)
     paths = _paths(ctx)
     console = Console()
@@ -363,3 +363,4 @@ def demo(
         _generate(config, paths, console)
     prepare_dagster_home(paths, os.environ)
     _print_summary(_summarize_or_fail(paths.landing), console)
+    _build(paths, None, console)

@@ -5,6 +5,7 @@ Tests that need the real demo generator (synthetic.generate) live with it; nothi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,6 +40,15 @@ HELP_OPTIONS = {
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment():
+    """The command line sets DAGSTER_HOME, LANTERN_WAREHOUSE and the opt-outs in its process: undo that."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def lines(text: str) -> list[str]:
@@ -159,3 +169,6 @@ def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Pa
     second = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1"],
                            env={"COLUMNS": "200"})
     assert second.exit_code == 0 and "reus" in second.output.lower()
+    for output in (first.output, second.output):
+        assert "Marts built" in output and "marts.fct_claims" in output
+    assert (tmp_path / "warehouse.duckdb").is_file()
