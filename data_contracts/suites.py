@@ -85,6 +85,7 @@ CPT_SHAPE = r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$"  # CPT (incl. Category II/III) or 
 ICD10_SHAPE = r"^[A-TV-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$"
 CARC_SHAPE = r"^[A-Z]?\d{1,3}$|^[A-Z]\d$"
 RARC_SHAPE = r"^[A-Z]{1,2}\d{1,3}$"
+POS_SHAPE = r"^\d{2}$"
 
 PM_SUITES: dict[str, list[Rule]] = {
     "pm_payers": [
@@ -175,11 +176,14 @@ def _balanced(df: pd.DataFrame, total: str, parts: str) -> pd.Series:
 X12_SUITES: dict[str, list[Rule]] = {
     "x12_claims": [
         not_null("claim_id"), in_set("frequency_code", ("1", "7", "8")),
+        regex("place_of_service", POS_SHAPE, "a two-digit place of service code", "unknown_code"),
         npi("rendering_npi"), npi("billing_npi"),
         derived("unbalanced_claim", "total_charge", "CLM02 is not the sum of its service-line charges",
                 lambda df: _balanced(df, "total_charge", "_line_charges")),
     ],
-    "x12_claim_lines": [regex("procedure_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code")],
+    "x12_claim_lines": [regex("procedure_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code"),
+                        regex("place_of_service", POS_SHAPE, "a two-digit place of service code", "unknown_code"),
+                        not_null("service_date")],
     "x12_remittances": [
         not_null("payment_date"),
         derived("unbalanced_835", "payment_amount",
@@ -193,6 +197,10 @@ X12_SUITES: dict[str, list[Rule]] = {
                 "charge minus paid is not the sum of the claim's CAS adjustments",
                 lambda df: _balanced(df, "_charge_minus_paid", "_adjustments")),
     ],
+    "x12_service_payments": [regex("procedure_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code"),
+                             not_null("charge"), not_null("paid")],
+    "x12_provider_adjustments": [regex("reason_code", r"^[A-Z0-9]{2}$", "a provider adjustment reason code",
+                                       "unknown_code"), not_null("amount")],
     "x12_adjustments": [in_set("group_code", ("CO", "PR", "OA", "PI", "CR")),
                         regex("reason_code", CARC_SHAPE, "a claim adjustment reason code", "unknown_code")],
     "x12_remarks": [regex("remark_code", RARC_SHAPE, "a remittance advice remark code", "unknown_code")],

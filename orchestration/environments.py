@@ -29,6 +29,11 @@ def environment_name(env: Mapping[str, str]) -> str:
     return name
 
 
+def current_environment() -> tuple[str, LanternPaths]:
+    """The environment name and paths this process runs with, from its environment variables."""
+    return environment_name(os.environ), LanternPaths.resolve(env=os.environ)
+
+
 def resources_for(paths: LanternPaths, environment: str, dbt_project_dir: str) -> dict:
     """The resources every asset needs, for one environment."""
     # dbt's profile finds the warehouse through this variable (dbt_project/profiles.yml).

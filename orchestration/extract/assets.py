@@ -57,13 +57,17 @@ def _extract_assets(source: str):
             if table not in SUITES:
                 continue
             per_table = outcome.per_table.get(table) if outcome else None
-            quarantined = per_table.quarantined if per_table else 0
+            # What the reader rejected before the suite ran (bad JSON, a short CSV row) counts here too.
+            by_rule = dict(report.read_rejects_by_table.get(table, {}))
+            for rule, count in (per_table.by_rule if per_table else {}).items():
+                by_rule[rule] = by_rule.get(rule, 0) + count
+            quarantined = sum(by_rule.values())
             yield AssetCheckResult(
                 asset_key=raw_key(table), check_name="contract", passed=quarantined == 0,
                 severity=AssetCheckSeverity.WARN,
                 metadata={"rows_checked": MetadataValue.int(per_table.checked if per_table else 0),
                           "rows_quarantined": MetadataValue.int(quarantined),
-                          "by_rule": MetadataValue.json(per_table.by_rule if per_table else {})},
+                          "by_rule": MetadataValue.json(by_rule)},
             )
 
     return extract

@@ -75,6 +75,7 @@ class LoadReport:
     records_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    read_rejects_by_table: dict[str, dict[str, int]] = field(default_factory=dict)  # the readers' quarantine
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
     contract_outcome: ContractOutcome | None = None
 
@@ -238,6 +239,9 @@ def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
     report.files_loaded = len(stats)
     for row in reader_quarantine + outcome.quarantine:
         report.quarantined_by_rule[row["rule"]] = report.quarantined_by_rule.get(row["rule"], 0) + 1
+    for row in reader_quarantine:
+        per_rule = report.read_rejects_by_table.setdefault(row["table_name"] or "(whole file)", {})
+        per_rule[row["rule"]] = per_rule.get(row["rule"], 0) + 1
     if progress is not None:
         progress(f"checking {source} contracts", 1, 1)
     return report
