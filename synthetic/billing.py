@@ -452,13 +452,18 @@ class BillingSimulator:
         rng = self.rng
         claim_id = payment.claim_id
         owed = payment.patient_resp_cents - self._copay_collected.get(claim_id, 0)
-        if owed <= 0 or any(p.status == "22" for _, p in state.adjudications):
+        if owed <= 0 or rng.random() >= 0.88:
+            return  # some balances are never paid (they stay in A/R: inputs carry no bad-debt write-off)
+        when = local(day, 10, 0, self.tz) + timedelta(hours=math.exp(rng.gauss(math.log(20 * 24), 0.7)))
+        method = rng.choices(("card", "check", "ach"), (65, 20, 15))[0]
+        if rng.random() < 0.85:
+            self._new_payment(payment.patient.mrn, claim_id, when, owed, method)
             return
-        if rng.random() < 0.72:
-            when = local(day, 10, 0, self.tz) + timedelta(hours=math.exp(rng.gauss(math.log(20 * 24), 0.7)))
-            amount = owed if rng.random() < 0.85 else round(owed * rng.uniform(0.3, 0.8))
-            method = rng.choices(("card", "check", "ach"), (65, 20, 15))[0]
-            self._new_payment(payment.patient.mrn, claim_id, when, amount, method)
+        first = round(owed * rng.uniform(0.3, 0.8))
+        self._new_payment(payment.patient.mrn, claim_id, when, first, method)
+        if rng.random() < 0.6:  # the second statement brings in the rest
+            self._new_payment(payment.patient.mrn, claim_id, when + timedelta(days=rng.randint(25, 45)),
+                              owed - first, method)
 
     def _stray_payments(self) -> None:
         """Payments on account that name no claim (prepayments, old balances)."""
