@@ -118,3 +118,9 @@ def test_a_changed_file_replaces_what_it_loaded_before(messy_practice, tmp_path)
     after = con.execute("select count(*) from raw.pm_patient_payments where _source_file = ?",
                         [payments.relative_to(landing).as_posix()]).fetchone()[0]
     assert after == before - 1
+
+
+def test_loading_in_small_batches_gives_the_same_raw_layer(messy_practice, tmp_path, monkeypatch):
+    whole = _contents(_load_all(messy_practice.landing, tmp_path / "whole.duckdb"))
+    monkeypatch.setattr("orchestration.extract.loader.BATCH_ROWS", 500)  # many flushes, each whole files
+    assert _contents(_load_all(messy_practice.landing, tmp_path / "batched.duckdb")) == whole

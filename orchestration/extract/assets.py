@@ -45,9 +45,8 @@ def _extract_assets(source: str):
                                      mrn_system=landing.mrn_system)
         context.log.info(f"{source}: {report.files_loaded} files loaded, {report.files_unchanged} unchanged, "
                          f"{report.records_loaded} records loaded, {report.records_quarantined} quarantined")
-        outcome = report.contract_outcome
         for table in tables:
-            per_table = outcome.per_table.get(table) if outcome else None
+            per_table = report.contract_checks.get(table)
             yield MaterializeResult(asset_key=raw_key(table), metadata={
                 "rows_loaded": MetadataValue.int(report.rows_by_table.get(table, 0)),
                 "rows_quarantined": MetadataValue.int(per_table.quarantined if per_table else 0),
@@ -56,7 +55,7 @@ def _extract_assets(source: str):
         for table in tables:
             if table not in SUITES:
                 continue
-            per_table = outcome.per_table.get(table) if outcome else None
+            per_table = report.contract_checks.get(table)
             # What the reader rejected before the suite ran (bad JSON, a short CSV row) counts here too.
             by_rule = dict(report.read_rejects_by_table.get(table, {}))
             for rule, count in (per_table.by_rule if per_table else {}).items():

@@ -24,7 +24,7 @@ from connectors.raw_ddl import create_raw_schema
 from connectors.raw_tables import BY_NAME, LEDGER, PM_FILES, QUARANTINE, RawTable
 from connectors.read_result import ReadResult, quarantine_record
 from connectors.x12_reader import read_x12
-from data_contracts.validate import ContractOutcome, apply_contracts
+from data_contracts.validate import TableOutcome, apply_contracts
 
 SOURCES = ("ehr", "pm", "payer")
 SQL = Path(__file__).with_name
@@ -77,7 +77,7 @@ class LoadReport:
     rows_by_table: dict[str, int] = field(default_factory=dict)
     read_rejects_by_table: dict[str, dict[str, int]] = field(default_factory=dict)  # the readers' quarantine
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
-    contract_outcome: ContractOutcome | None = None
+    contract_checks: dict[str, TableOutcome] = field(default_factory=dict)  # per raw table, over all batches
 
 
 def landing_files(landing: Path, source: str, deliveries: Iterable[str] | None = None) -> list[LandingFile]:
@@ -173,78 +173,101 @@ def _insert(con: duckdb.DuckDBPyConnection, table: RawTable, frame: pd.DataFrame
     return len(frame)
 
 
+BATCH_ROWS = 400_000  # candidate rows held before the contracts run and the rows are written: caps memory
+
+
+@dataclass
+class _Batch:
+    """Files read but not yet written: their candidate rows, the readers' quarantine, their stats."""
+
+    candidates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    reader_quarantine: list[dict] = field(default_factory=list)
+    stats: list[FileStats] = field(default_factory=list)
+    rows: int = 0
+
+
 def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
                     deliveries: Iterable[str] | None = None, *, mrn_system: str | None = None,
                     progress: Progress | None = None) -> LoadReport:
-    """Load the given deliveries (all when None) of one source into the raw layer of `con`."""
+    """Load the given deliveries (all when None) of one source into the raw layer of `con`.
+
+    Files are written in batches of whole files, each batch in one transaction with its ledger
+    rows, so an interrupted load leaves every file either fully loaded or not at all.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}: expected one of {', '.join(SOURCES)}")
     create_raw_schema(con)
     files = landing_files(landing, source, deliveries)
     report = LoadReport(source=source, deliveries=sorted({f.delivery for f in files}))
     known = dict(con.execute(SQL("ledger_known_files.sql").read_text(), {"source": source}).fetchall())
-
-    candidates: dict[str, list[dict]] = defaultdict(list)
-    reader_quarantine: list[dict] = []
-    stats: list[FileStats] = []
+    batch = _Batch()
     for done, file in enumerate(files, start=1):
         data = file.path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         report.files_seen += 1
         if progress is not None:
-            progress(f"reading {source}", done, len(files))
+            progress(f"loading {source}", done, len(files))
         if known.get(file.relative) == sha:
             report.files_unchanged += 1
             continue
         result = read_landing_file(file, data, sha, mrn_system)
         for table, rows in result.rows.items():
-            candidates[table].extend(rows)
-        reader_quarantine.extend(result.quarantine)
+            batch.candidates[table].extend(rows)
+            batch.rows += len(rows)
+        batch.reader_quarantine.extend(result.quarantine)
         report.warnings.extend(f"{file.relative}: {warning}" for warning in result.warnings)
-        stats.append(FileStats(file=file, sha256=sha, kind=_kind(file), size=len(data), read=result.records_read,
-                               quarantined=result.records_quarantined, skipped=result.skipped,
-                               whole_file_rejected=any(q["location"] == "file" for q in result.quarantine)))
-    if progress is not None:
-        progress(f"checking {source} contracts", 0, 1)
-    outcome = apply_contracts(dict(candidates))
-    report.contract_outcome = outcome
+        batch.stats.append(FileStats(
+            file=file, sha256=sha, kind=_kind(file), size=len(data), read=result.records_read,
+            quarantined=result.records_quarantined, skipped=result.skipped,
+            whole_file_rejected=any(q["location"] == "file" for q in result.quarantine)))
+        if batch.rows >= BATCH_ROWS:
+            _flush(con, source, batch, report)
+            batch = _Batch()
+    _flush(con, source, batch, report)
+    con.execute(SQL("ledger_mark_duplicates.sql").read_text())
+    return report
+
+
+def _flush(con: duckdb.DuckDBPyConnection, source: str, batch: _Batch, report: LoadReport) -> None:
+    """Run the contracts on a batch and write it: raw rows, quarantine and ledger in one transaction."""
+    if not batch.stats:
+        return
+    outcome = apply_contracts(dict(batch.candidates))
     contract_rejects: dict[str, int] = defaultdict(int)  # file -> records the contracts rejected
     for row in outcome.quarantine:
         if row["table_name"] in RECORD_TABLES[source]:
             contract_rejects[row["_source_file"]] += 1
-
-    reloaded = [s.file.relative for s in stats]
     con.execute("begin transaction")
     try:
-        if reloaded:
-            _delete_files(con, source, reloaded)
+        _delete_files(con, source, [s.file.relative for s in batch.stats])
         for table in TABLES_OF_SOURCE[source]:
             frame = outcome.tables.get(table)
             inserted = _insert(con, BY_NAME[table], frame) if frame is not None else 0
-            report.rows_by_table[table] = inserted
-        all_quarantine = reader_quarantine + outcome.quarantine
-        _insert(con, QUARANTINE, all_quarantine)
-        _insert(con, LEDGER, [_ledger_row(s, contract_rejects.get(s.file.relative, 0)) for s in stats])
-        con.execute(SQL("ledger_mark_duplicates.sql").read_text())
+            report.rows_by_table[table] = report.rows_by_table.get(table, 0) + inserted
+        _insert(con, QUARANTINE, batch.reader_quarantine + outcome.quarantine)
+        _insert(con, LEDGER, [_ledger_row(s, contract_rejects.get(s.file.relative, 0)) for s in batch.stats])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    for s in stats:
+    for s in batch.stats:
         rejected = s.quarantined + contract_rejects.get(s.file.relative, 0)
         report.records_read += s.read
         report.records_quarantined += rejected
         report.records_skipped += s.skipped
         report.records_loaded += s.read - rejected - s.skipped
-    report.files_loaded = len(stats)
-    for row in reader_quarantine + outcome.quarantine:
+    report.files_loaded += len(batch.stats)
+    for row in batch.reader_quarantine + outcome.quarantine:
         report.quarantined_by_rule[row["rule"]] = report.quarantined_by_rule.get(row["rule"], 0) + 1
-    for row in reader_quarantine:
+    for row in batch.reader_quarantine:
         per_rule = report.read_rejects_by_table.setdefault(row["table_name"] or "(whole file)", {})
         per_rule[row["rule"]] = per_rule.get(row["rule"], 0) + 1
-    if progress is not None:
-        progress(f"checking {source} contracts", 1, 1)
-    return report
+    for table, outcome_of_table in outcome.per_table.items():
+        merged = report.contract_checks.setdefault(table, TableOutcome())
+        merged.checked += outcome_of_table.checked
+        merged.quarantined += outcome_of_table.quarantined
+        for rule, count in outcome_of_table.by_rule.items():
+            merged.by_rule[rule] = merged.by_rule.get(rule, 0) + count
 
 
 def _ledger_row(s: FileStats, contract_rejected: int) -> dict:
