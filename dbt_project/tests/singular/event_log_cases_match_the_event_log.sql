@@ -1,0 +1,32 @@
+{# Each case of event_log_cases summarizes exactly its events: as many, first and last at its bounds, numbered 1..n. #}
+with
+
+events as (
+    select
+        case_type,
+        case_id,
+        count(*) as event_count,
+        min(event_at) as start_at,
+        max(event_at) as end_at,
+        max(event_order) as last_event_order
+    from {{ ref('event_log') }}
+    group by case_type, case_id
+),
+
+cases as (
+    select * from {{ ref('event_log_cases') }}
+)
+
+select
+    coalesce(events.case_type, cases.case_type) as case_type,
+    coalesce(events.case_id, cases.case_id) as case_id
+from events
+full outer join cases
+    on events.case_type = cases.case_type
+    and events.case_id = cases.case_id
+where events.case_id is null
+    or cases.case_id is null
+    or events.event_count <> cases.event_count
+    or events.last_event_order <> events.event_count
+    or events.start_at <> cases.start_at
+    or events.end_at <> cases.end_at
