@@ -263,7 +263,7 @@ LEDGER = RawTable("ledger", "all", "every file of every delivery the loader has 
     ("bytes", "BIGINT", "file size"),
     ("status", "VARCHAR", "loaded, or quarantined (the whole file was rejected)"),
     ("duplicate_of", "VARCHAR", "when the file's bytes repeat an earlier file (by delivery, path): that file"),
-    ("rows_read", "INTEGER", "records found in the file (lines, rows, claims + remittances + acks)"),
+    ("rows_read", "INTEGER", "records found in the file: NDJSON lines, CSV rows, X12 claims (CLM), claim payments (CLP), claim acks (277CA 2200D)"),
     ("rows_loaded", "INTEGER", "records that reached raw tables"),
     ("rows_quarantined", "INTEGER", "records sent to quarantine"),
     ("rows_skipped", "INTEGER", "records of a kind no raw table takes (e.g. a FHIR Immunization)"),
