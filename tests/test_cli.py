@@ -33,6 +33,7 @@ HELP_OPTIONS = {
     ],
     "summary": ["--landing"],
     "build": ["--landing", "--warehouse", "--as-of"],
+    "mine": ["--xes", "--out", "--money"],
     "demo": ["--clinicians", "--months", "--seed"],
 }
 

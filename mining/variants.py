@@ -1,0 +1,55 @@
+"""Variants: the distinct activity sequences of a log's cases, with their share, throughput time and the
+money that follows them, computed in the warehouse (`variants.sql`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from mining.events import NO_FILTER, EventFilter, events_query, quote, relation_columns
+from mining.schema import EVENT_LOG, EventLogSchema, Money
+
+
+def variants(
+    con: duckdb.DuckDBPyConnection,
+    events_relation: str,
+    filters: EventFilter = NO_FILTER,
+    schema: EventLogSchema = EVENT_LOG,
+    money: Sequence[Money] | None = None,
+) -> pd.DataFrame:
+    """One row per variant, most frequent first: variant_rank, variant (activities joined by ' -> '),
+    activities (the tuple), events, cases, share, median_throughput_hours, mean_throughput_hours, and
+    for each money measure m: m_total (summed over the variant's cases) and m_per_case (their mean; a
+    case without such money counts as 0).
+
+    `money` defaults to the schema's measures whose column the log has.
+    """
+    if money is None:
+        present = set(relation_columns(con, events_relation))
+        money = [m for m in schema.money if m.column in present]
+    columns = list(dict.fromkeys(m.column for m in money))
+    query = events_query(con, events_relation, schema, filters, extra_columns=columns)
+
+    per_case, per_variant, outputs, parameters = "", "", "", list(query.parameters)
+    for m in money:
+        # Money as double: a text attribute (as XES often has) is read as a number where it is one.
+        value = f"try_cast({quote(m.column)} as double)"
+        if m.activities:
+            value = f"case when activity in ({', '.join('?' * len(m.activities))}) then {value} end"
+            parameters.extend(m.activities)
+        per_case += f",\n        coalesce(sum({value}), 0) as {quote(m.name)}"
+        per_variant += (f",\n        sum({quote(m.name)}) as {quote(m.name + '_total')},"
+                        f"\n        avg({quote(m.name)}) as {quote(m.name + '_per_case')}")
+        outputs += f",\n        {quote(m.name + '_total')},\n        {quote(m.name + '_per_case')}"
+    sql = query.render("variants.sql", money_per_case=per_case, money_per_variant=per_variant, money_columns=outputs)
+    frame = con.execute(sql, parameters).df()
+    frame["activities"] = [tuple(acts) for acts in frame["activities"]]
+    return frame
+
+
+def variant_counts(table: pd.DataFrame) -> Counter[tuple[str, ...]]:
+    """The variant-collapsed log of a `variants` table: activity sequence -> number of cases (pm4py's UVCL)."""
+    return Counter(dict(zip(table["activities"], (int(n) for n in table["cases"]), strict=True)))
