@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from connectors.raw_tables import BY_NAME, QUARANTINE
+from connectors.raw_tables import BY_NAME
 from data_contracts.suites import SUITES, Rule
 
 _ROW = "_row"
@@ -231,13 +230,3 @@ def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, 
                 if position not in rejected[child]:
                     rejected[child][position] = f"rejected_with_its_parent:its {parent[4:-1]} was quarantined"
                     changed = True
-
-
-def quarantine_columns() -> tuple[str, ...]:
-    return QUARANTINE.column_names
-
-
-def outcome_metadata(outcome: ContractOutcome) -> dict[str, dict]:
-    """Per raw table: rows checked, rows quarantined, and counts by rule, for asset-check metadata."""
-    return {name: {"checked": t.checked, "quarantined": t.quarantined, "by_rule": json.loads(json.dumps(t.by_rule))}
-            for name, t in outcome.per_table.items()}

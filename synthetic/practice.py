@@ -49,10 +49,6 @@ def make_payers(start: date, tz: ZoneInfo) -> list[Payer]:
     return payers
 
 
-def payer_shares() -> dict[str, float]:
-    return {p["payer_id"]: p["share"] for p in catalog.PAYERS}
-
-
 def _beta(rng: random.Random, a: float, b: float) -> float:
     return rng.betavariate(a, b)
 
