@@ -1,7 +1,8 @@
 """`lantern build`: materialize the whole asset graph in-process on a landing zone.
 
 Each delivery folder becomes a partition; the extraction assets load all of them in one run per
-source (a single-run backfill), then dbt builds the warehouse. Runs are recorded in the Dagster
+source (a single-run backfill), then dbt builds the warehouse, then the event log is mined
+(`marts.mining_*` tables, XES files in `<home>/exports`). Runs are recorded in the Dagster
 instance under DAGSTER_HOME, so `dagster dev` shows them afterwards.
 """
 
@@ -93,6 +94,19 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if not result.success:
         raise BuildError(f"dbt build failed: {_first_error(result)} (dbt's log: {log})")
     summary.seconds["warehouse_dbt"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    announce("mining the event log")
+    from orchestration.mining.assets import event_log_mining
+
+    log = paths.home / "logs" / "mining.log"
+    # pm4py prints a banner when imported: it goes to the log with anything else printed.
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        result = materialize([event_log_mining], instance=instance, resources=resources, run_config=QUIET,
+                             raise_on_error=False)
+    if not result.success:
+        raise BuildError(f"mining the event log failed: {_first_error(result)} (log: {log})")
+    summary.seconds["event_log_mining"] = time.perf_counter() - started
     _summarize(paths, summary)
     return summary
 

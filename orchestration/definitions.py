@@ -5,6 +5,7 @@ from dagster import Definitions
 from orchestration.environments import current_environment, resources_for
 from orchestration.extract.assets import extract_assets
 from orchestration.extract.sensors import extract_job, new_deliveries_sensor
+from orchestration.mining.assets import event_log_mining
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.warehouse.assets import build_dbt_assets, dbt_project
 
@@ -12,7 +13,7 @@ ENVIRONMENT, PATHS = current_environment()
 RESOURCES = resources_for(PATHS, ENVIRONMENT, str(DBT_PROJECT_DIR))  # first: it puts dbt on PATH for the parse
 
 defs = Definitions(
-    assets=[*extract_assets, build_dbt_assets(dbt_project(ENVIRONMENT))],
+    assets=[*extract_assets, build_dbt_assets(dbt_project(ENVIRONMENT)), event_log_mining],
     jobs=[extract_job],
     sensors=[new_deliveries_sensor],
     resources=RESOURCES,

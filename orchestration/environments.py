@@ -14,7 +14,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 
 from orchestration.paths import ENV_WAREHOUSE, LanternPaths
-from orchestration.resources import LandingZoneResource, WarehouseResource
+from orchestration.resources import ExportsResource, LandingZoneResource, WarehouseResource
 
 ENVIRONMENTS = ("local", "ci")
 # dbt installed beside this interpreter: found without relying on PATH (a virtualenv need not be activated).
@@ -45,6 +45,7 @@ def resources_for(paths: LanternPaths, environment: str, dbt_project_dir: str) -
     return {
         "warehouse": WarehouseResource(path=str(paths.warehouse)),
         "landing": LandingZoneResource(path=str(paths.landing)),
+        "exports": ExportsResource(exports_dir=str(paths.home / "exports")),
         "dbt": DbtCliResource(project_dir=dbt_project_dir, profiles_dir=dbt_project_dir, target=environment,
                               dbt_executable=str(DBT_EXECUTABLE)),
     }

@@ -31,3 +31,9 @@ class LandingZoneResource(ConfigurableResource):
 
     path: str
     mrn_system: str | None = None  # an identifier system that marks the MRN when the EHR sets no MR type
+
+
+class ExportsResource(ConfigurableResource):
+    """The folder files made for other tools are written to (XES event logs): `<home>/exports` by default."""
+
+    exports_dir: str

@@ -41,7 +41,8 @@ def _month(value: date) -> str:
 
 def test_build_prints_what_it_loaded_and_built(built):
     _, _, output = built
-    for text in ("ehr", "pm", "payer", "records loaded", "marts.fct_claims", "marts.leadership_adolescent_anxiety"):
+    for text in ("ehr", "pm", "payer", "records loaded", "marts.fct_claims", "marts.leadership_adolescent_anxiety",
+                 "mining the event log", "marts.mining_dfg", "marts.mining_variants"):
         assert text in output
 
 

@@ -64,6 +64,14 @@ def test_groups_follow_the_layers(defs):
         "leadership_adolescent_anxiety")} <= set(groups)
 
 
+def test_the_mining_asset_sits_downstream_of_the_event_log(defs):
+    graph = defs.resolve_asset_graph()
+    mining = AssetKey(["mining", "event_log_mining"])
+    assert mining in set(graph.get_all_asset_keys())
+    assert graph.get(mining).group_name == "mining"
+    assert AssetKey(["marts", "event_log"]) in graph.get(mining).parent_keys
+
+
 def test_the_sensor_and_the_extract_job_are_defined(defs):
     assert defs.resolve_sensor_def("new_deliveries_sensor") is not None
     assert defs.resolve_job_def("extract_deliveries") is not None

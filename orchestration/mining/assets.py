@@ -1,0 +1,167 @@
+"""The mining asset: the process map and the variants of `marts.event_log`, per case type, as warehouse tables
+(`marts.mining_dfg`, `marts.mining_start_end`, `marts.mining_variants`) and XES files.
+
+The analyses are `mining.dfg.process_map` and `mining.variants.variants`, run in DuckDB on one case type
+at a time; `mine_event_log` writes their results and is what the tests run. Each run replaces the tables'
+contents. The XES file of a case type (pm4py's own exporter) holds the full log when it has fewer than
+`FULL_LOG_MAX_EVENTS` events, else the variant-collapsed log (one case per variant, with the variant's
+number of cases as the trace attribute `cases`).
+"""
+
+
+import warnings
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import duckdb
+import pandas as pd
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from mining.dfg import process_map
+from mining.discovery import one_case_per_variant
+from mining.events import EventFilter, events_frame
+from mining.schema import EVENT_LOG, PM4PY_ACTIVITY, PM4PY_CASE_ID, PM4PY_TIMESTAMP, EventLogSchema
+from mining.variants import variant_counts, variants
+from orchestration.resources import ExportsResource, WarehouseResource
+
+EVENT_LOG_RELATION = "marts.event_log"
+EVENT_LOG_KEY = AssetKey(["marts", "event_log"])
+CASE_TYPES = ("patient_journey", "claim")
+FULL_LOG_MAX_EVENTS = 300_000  # below this, the XES file holds every event; from it on, one case per variant
+TOP_VARIANTS = 5
+TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants")
+
+
+@dataclass
+class CaseTypeMining:
+    case_type: str
+    dfg: pd.DataFrame
+    start_end: pd.DataFrame
+    variants: pd.DataFrame
+    events: int
+    xes_path: Path | None = None
+    xes_log: str = "none"  # "full", "variants" (one case per variant) or "none" (no cases)
+
+
+@dataclass
+class MiningResult:
+    by_case_type: list[CaseTypeMining]
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
+
+
+def _sql(name: str) -> str:
+    return resources.files("orchestration.mining").joinpath(name).read_text(encoding="utf-8")
+
+
+def mine_case_type(con: duckdb.DuckDBPyConnection, case_type: str, relation: str = EVENT_LOG_RELATION,
+                   schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
+    """The process map (DFG, start and end activities) and the variants (with money) of one case type."""
+    filters = EventFilter(equals={"case_type": case_type})
+    mapped = process_map(con, relation, filters, schema)
+    table = variants(con, relation, filters, schema)
+    events = int((table["events"] * table["cases"]).sum()) if len(table) else 0
+    return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, events)
+
+
+def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_dir: Path,
+               relation: str = EVENT_LOG_RELATION, schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
+    """Write the case type's log to `<exports_dir>/event_log_<case_type>.xes` with pm4py.write_xes: the full log
+    under FULL_LOG_MAX_EVENTS events, else the variant-collapsed log. Nothing is written for no cases."""
+    import pm4py  # imported here: pm4py takes a few seconds to import
+
+    path = exports_dir / f"event_log_{mined.case_type}.xes"
+    if mined.variants.empty:
+        path.unlink(missing_ok=True)
+        mined.xes_path, mined.xes_log = None, "none"
+        return mined
+    if mined.events < FULL_LOG_MAX_EVENTS:
+        frame = events_frame(con, relation, schema, EventFilter(equals={"case_type": mined.case_type}))
+        frame = frame[[schema.case_id, schema.activity, schema.timestamp]]
+        mined.xes_log = "full"
+    else:
+        counts = variant_counts(mined.variants)
+        frame = one_case_per_variant(counts, schema)
+        cases = dict(zip(frame[schema.case_id].unique(), counts.values(), strict=True))
+        frame["case:cases"] = frame[schema.case_id].map(cases).astype("int64")
+        mined.xes_log = "variants"
+    frame = frame.rename(columns={schema.case_id: PM4PY_CASE_ID, schema.activity: PM4PY_ACTIVITY,
+                                  schema.timestamp: PM4PY_TIMESTAMP})
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pm4py's advice to install a faster exporter
+        pm4py.write_xes(frame, str(path), case_id_key=PM4PY_CASE_ID)
+    mined.xes_path = path
+    return mined
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) -> dict[str, int]:
+    """Replace the mining tables' contents with these case types' results, in one transaction; rows per table."""
+    insert = Template(_sql("insert_rows.sql"))
+    con.begin()
+    try:
+        con.execute(_sql("mining_tables.sql"))
+        for one in mined:
+            frames = {
+                "marts.mining_dfg": one.dfg,
+                "marts.mining_start_end": one.start_end,
+                "marts.mining_variants": one.variants.assign(
+                    activities=[list(acts) for acts in one.variants["activities"]]),
+            }
+            for table, frame in frames.items():
+                if frame.empty:
+                    continue
+                con.register("mining_rows", frame.assign(case_type=one.case_type))
+                try:
+                    con.execute(insert.substitute(table=table))
+                finally:
+                    con.unregister("mining_rows")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return {name: int(rows) for name, rows in con.execute(_sql("count_rows.sql")).fetchall()}
+
+
+def mine_event_log(con: duckdb.DuckDBPyConnection, exports_dir: Path, relation: str = EVENT_LOG_RELATION,
+                   case_types: tuple[str, ...] = CASE_TYPES) -> MiningResult:
+    """Mine every case type of the event log: the tables replaced, one XES file per case type."""
+    mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir, relation)
+             for case_type in case_types]
+    return MiningResult(mined, write_tables(con, mined))
+
+
+def top_variants_markdown(result: MiningResult, top: int = TOP_VARIANTS) -> str:
+    """The most frequent variants of each case type as one markdown table."""
+    lines = ["| case type | rank | variant | cases | share | median throughput (h) |",
+             "| --- | ---: | --- | ---: | ---: | ---: |"]
+    for one in result.by_case_type:
+        for row in one.variants.head(top).itertuples(index=False):
+            lines.append(f"| {one.case_type} | {row.variant_rank} | {row.variant} | {row.cases:,} | "
+                         f"{row.share:.1%} | {row.median_throughput_hours:,.1f} |")
+    return "\n".join(lines)
+
+
+@asset(
+    key=AssetKey(["mining", "event_log_mining"]),
+    deps=[EVENT_LOG_KEY],
+    group_name="mining",
+    kinds={"duckdb", "python"},
+    description="Process maps (directly-follows graph, start and end activities) and variants of marts.event_log "
+                "per case type, into marts.mining_dfg, marts.mining_start_end and marts.mining_variants; one XES "
+                "file per case type in the exports folder.",
+)
+def event_log_mining(context: AssetExecutionContext, warehouse: WarehouseResource,
+                     exports: ExportsResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        result = mine_event_log(con, Path(exports.exports_dir))
+    metadata: dict[str, MetadataValue] = {
+        f"rows_{name.removeprefix('marts.')}": MetadataValue.int(rows) for name, rows in result.rows.items()}
+    metadata["top_variants"] = MetadataValue.md(top_variants_markdown(result))
+    for one in result.by_case_type:
+        metadata[f"xes_{one.case_type}"] = MetadataValue.text(
+            f"{one.xes_path} ({one.xes_log} log, {one.events:,} events)" if one.xes_path else "no cases")
+        context.log.info(f"{one.case_type}: {len(one.variants):,} variants, {len(one.dfg):,} edges, "
+                         f"XES: {one.xes_log}")
+    return MaterializeResult(metadata=metadata)

@@ -1,0 +1,132 @@
+"""The mining asset on a hand-made `marts.event_log`: exact tables, and XES files pm4py reads back."""
+
+from __future__ import annotations
+
+import warnings
+
+import duckdb
+import pytest
+from dagster import build_asset_context
+
+from orchestration.mining import assets as mining_assets
+from orchestration.mining.assets import event_log_mining
+from orchestration.resources import ExportsResource, WarehouseResource
+
+# case_id, case_type, activity, event_at (UTC), event_order, amount
+EVENTS = [
+    ("P1", "patient_journey", "referral received", "2024-01-01 09:00", 1, None),
+    ("P1", "patient_journey", "first contact", "2024-01-01 11:00", 2, None),
+    ("P1", "patient_journey", "first session held", "2024-01-02 09:00", 3, None),
+    ("P2", "patient_journey", "referral received", "2024-01-03 08:00", 1, None),
+    ("P2", "patient_journey", "first contact", "2024-01-03 12:00", 2, None),
+    ("P2", "patient_journey", "first session held", "2024-01-04 08:00", 3, None),
+    ("P3", "patient_journey", "referral received", "2024-01-05 10:00", 1, None),
+    ("P3", "patient_journey", "referral lost", "2024-01-06 10:00", 2, None),
+    ("C1", "claim", "claim submitted", "2024-02-01 10:00", 1, "150.00"),
+    ("C1", "claim", "adjudicated: paid", "2024-02-11 00:00", 2, "120.00"),
+    ("C1", "claim", "claim closed", "2024-02-11 00:00", 3, None),  # same instant: event_order decides
+    ("C2", "claim", "claim submitted", "2024-02-02 10:00", 1, "150.00"),
+    ("C2", "claim", "adjudicated: denied", "2024-02-12 10:00", 2, "0.00"),
+    ("C2", "claim", "claim written off", "2024-06-11 10:00", 3, "150.00"),
+    ("C3", "claim", "claim submitted", "2024-03-01 10:00", 1, "100.00"),
+    ("C3", "claim", "adjudicated: paid", "2024-03-03 10:00", 2, "80.00"),
+    ("C3", "claim", "claim closed", "2024-03-03 10:00", 3, None),
+]
+
+# case_type, source, target, frequency, mean, median, p90 (hours), by hand
+EXPECTED_DFG = [
+    ("claim", "adjudicated: paid", "claim closed", 2, 0.0, 0.0, 0.0),
+    ("claim", "claim submitted", "adjudicated: paid", 2, 139.0, 139.0, 211.8),  # 230 h and 48 h
+    ("claim", "adjudicated: denied", "claim written off", 1, 2880.0, 2880.0, 2880.0),  # 120 days
+    ("claim", "claim submitted", "adjudicated: denied", 1, 240.0, 240.0, 240.0),
+    ("patient_journey", "first contact", "first session held", 2, 21.0, 21.0, 21.8),  # 22 h and 20 h
+    ("patient_journey", "referral received", "first contact", 2, 3.0, 3.0, 3.8),  # 2 h and 4 h
+    ("patient_journey", "referral received", "referral lost", 1, 24.0, 24.0, 24.0),
+]
+
+EXPECTED_START_END = [
+    ("claim", "start", "claim submitted", 3, 1.0),
+    ("claim", "end", "claim closed", 2, 2 / 3),
+    ("claim", "end", "claim written off", 1, 1 / 3),
+    ("patient_journey", "start", "referral received", 3, 1.0),
+    ("patient_journey", "end", "first session held", 2, 2 / 3),
+    ("patient_journey", "end", "referral lost", 1, 1 / 3),
+]
+
+
+@pytest.fixture()
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.event_log (case_id varchar, case_type varchar, activity varchar, "
+                    "event_at timestamptz, event_order integer, resource varchar, amount decimal(18, 2))")
+        con.executemany("insert into marts.event_log values (?, ?, ?, cast(? || '+00' as timestamptz), ?, "
+                        "'someone', ?)", EVENTS)
+    return path
+
+
+def _run(warehouse, exports_dir):
+    return event_log_mining(build_asset_context(), warehouse=WarehouseResource(path=str(warehouse)),
+                            exports=ExportsResource(exports_dir=str(exports_dir)))
+
+
+def _rounded(rows):
+    return [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows]
+
+
+def test_the_asset_writes_the_process_maps_and_variants_of_each_case_type(warehouse, tmp_path):
+    exports = tmp_path / "exports"
+    _run(warehouse, exports)
+    result = _run(warehouse, exports)  # a second run replaces the contents, it does not add to them
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        dfg = con.execute("select case_type, source, target, frequency, mean_hours, median_hours, p90_hours "
+                          "from marts.mining_dfg order by case_type, frequency desc, source, target").fetchall()
+        start_end = con.execute("select case_type, kind, activity, cases, share from marts.mining_start_end "
+                                "order by case_type, kind desc, cases desc, activity").fetchall()
+        variants = con.execute(
+            "select case_type, variant_rank, variant, activities, events, cases, charged_total, payer_paid_total, "
+            "written_off_total from marts.mining_variants order by case_type, variant_rank").fetchall()
+    assert _rounded(dfg) == _rounded(EXPECTED_DFG)
+    assert _rounded(start_end) == _rounded(EXPECTED_START_END)
+    assert variants == [
+        ("claim", 1, "claim submitted -> adjudicated: paid -> claim closed",
+         ["claim submitted", "adjudicated: paid", "claim closed"], 3, 2, 250.0, 200.0, 0.0),
+        ("claim", 2, "claim submitted -> adjudicated: denied -> claim written off",
+         ["claim submitted", "adjudicated: denied", "claim written off"], 3, 1, 150.0, 0.0, 150.0),
+        ("patient_journey", 1, "referral received -> first contact -> first session held",
+         ["referral received", "first contact", "first session held"], 3, 2, 0.0, 0.0, 0.0),
+        ("patient_journey", 2, "referral received -> referral lost",
+         ["referral received", "referral lost"], 2, 1, 0.0, 0.0, 0.0),
+    ]
+    metadata = result.metadata
+    assert metadata["rows_mining_dfg"].value == 7
+    assert metadata["rows_mining_start_end"].value == 6
+    assert metadata["rows_mining_variants"].value == 4
+    assert "| claim | 1 | claim submitted -> adjudicated: paid -> claim closed | 2 |" in metadata["top_variants"].value
+    assert "full log" in metadata["xes_claim"].value
+
+
+def _xes_cases(path) -> tuple[int, int]:
+    import pm4py
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = pm4py.read_xes(str(path), show_progress_bar=False)
+    return log["case:concept:name"].nunique(), len(log)
+
+
+def test_the_asset_exports_the_full_logs_as_xes(warehouse, tmp_path):
+    exports = tmp_path / "exports"
+    _run(warehouse, exports)
+    assert _xes_cases(exports / "event_log_patient_journey.xes") == (3, 8)
+    assert _xes_cases(exports / "event_log_claim.xes") == (3, 9)
+
+
+def test_a_large_log_is_exported_variant_collapsed(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(mining_assets, "FULL_LOG_MAX_EVENTS", 0)
+    exports = tmp_path / "exports"
+    result = _run(warehouse, exports)
+    assert _xes_cases(exports / "event_log_patient_journey.xes") == (2, 5)
+    assert _xes_cases(exports / "event_log_claim.xes") == (2, 6)
+    assert "variants log" in result.metadata["xes_claim"].value
