@@ -177,13 +177,11 @@ def apply_contracts(candidates: dict[str, list[dict]]) -> ContractOutcome:
     tables = {name: pd.DataFrame(rows, columns=BY_NAME[name].column_names) for name, rows in candidates.items()}
     _x12_rollups(tables)
     per_table = {name: TableOutcome(checked=len(frame)) for name, frame in tables.items()}
-    rejected: dict[str, dict[int, str]] = defaultdict(dict)  # table -> row position -> "rule: reason"
-    rules_of: dict[str, dict[int, list[Rule]]] = {}
+    rejected: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)  # table -> row position -> (rule, reason)
     for name, frame in tables.items():
         if name in SUITES:
-            rules_of[name] = _failing_rows(name, frame)
-            for position, rules in rules_of[name].items():
-                rejected[name][position] = rules[0].name
+            for position, rules in _failing_rows(name, frame).items():
+                rejected[name][position] = (rules[0].name, "; ".join(r.reason for r in rules))
     _cascade_x12(tables, rejected)
 
     quarantine: list[dict] = []
@@ -192,13 +190,7 @@ def apply_contracts(candidates: dict[str, list[dict]]) -> ContractOutcome:
         bad = rejected.get(name, {})
         outcome = per_table[name]
         records = frame.to_dict("records") if bad else []
-        for position, rule_name in sorted(bad.items()):
-            rules = rules_of.get(name, {}).get(position)
-            if rules:
-                reason = "; ".join(r.reason for r in rules)
-            else:
-                reason = rule_name.split(":", 1)[1] if ":" in rule_name else rule_name
-                rule_name = rule_name.split(":", 1)[0]
+        for position, (rule_name, reason) in sorted(bad.items()):
             quarantine.append(_quarantine_row(name, records[position], reason, rule_name))
             outcome.by_rule[rule_name] = outcome.by_rule.get(rule_name, 0) + 1
         outcome.quarantined = len(bad)
@@ -207,7 +199,7 @@ def apply_contracts(candidates: dict[str, list[dict]]) -> ContractOutcome:
     return ContractOutcome(tables=passed, quarantine=quarantine, per_table=per_table)
 
 
-def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, str]]) -> None:
+def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, tuple[str, str]]]) -> None:
     """A claim (or an 835) loads whole or not at all: spread rejections between parents and children."""
     changed = True
     while changed:
@@ -222,11 +214,13 @@ def _cascade_x12(tables: dict[str, pd.DataFrame], rejected: dict[str, dict[int, 
             if child not in ("x12_claim_payments", "x12_provider_adjustments"):
                 for position in parent_frame.index[parent_keys.isin(bad_child_keys)]:
                     if position not in rejected[parent]:
-                        rejected[parent][position] = f"rejected_with_its_parts:a part of this {parent[4:-1]} " \
-                                                     f"broke a contract (see its other quarantine rows)"
+                        rejected[parent][position] = (
+                            "rejected_with_its_parts",
+                            f"a part of this {parent[4:-1]} broke a contract (see its other quarantine rows)")
                         changed = True
             bad_parent_keys = set(parent_keys.loc[list(rejected[parent])]) if rejected.get(parent) else set()
             for position in child_frame.index[child_keys.isin(bad_parent_keys)]:
                 if position not in rejected[child]:
-                    rejected[child][position] = f"rejected_with_its_parent:its {parent[4:-1]} was quarantined"
+                    rejected[child][position] = ("rejected_with_its_parent",
+                                                 f"its {parent[4:-1]} was quarantined")
                     changed = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -282,15 +282,23 @@ def summary(
 # ----------------------------------------------------------------------------- build
 
 
+def _stage_printer(console: Console, started: float) -> Callable[[str], None]:
+    """Print each stage of a long command with the seconds elapsed since `started`."""
+    def stage(text: str) -> None:
+        console.print(f"[{time.perf_counter() - started:6.1f}s] {text}", highlight=False, soft_wrap=True)
+    return stage
+
+
 def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
     from orchestration.build import BuildError, run_build
     from orchestration.environments import environment_name
 
     prepare_dagster_home(paths, os.environ)
     started = time.perf_counter()
+    printed = _stage_printer(console, started)
     with console.status("building") as status:
         def stage(text: str) -> None:
-            console.print(f"[{time.perf_counter() - started:6.1f}s] {text}", highlight=False)
+            printed(text)
             status.update(text)
         try:
             summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage)
@@ -366,10 +374,7 @@ def mine(
         _fail(f"--out {out} is a file, not a folder", code=1)
     console = Console()
     started = time.perf_counter()
-
-    def stage(text: str) -> None:
-        console.print(f"[{time.perf_counter() - started:6.1f}s] {text}", highlight=False, soft_wrap=True)
-
+    stage = _stage_printer(console, started)
     if xes.is_file():
         stage(f"reading {xes} ({_size(xes.stat().st_size)})")
     try:  # pm4py's own progress bar, per trace, while it parses (on a terminal)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-import statistics
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from synthetic.billing import Billing, ClaimState
+from synthetic.calendar import local
 from synthetic.clinic import Clinic
 from synthetic.config import GeneratorConfig
 
@@ -216,8 +217,6 @@ def write_truth(folder: Path, config: GeneratorConfig, as_of: date, clinic: Clin
                              appt.encounter_start.date().isoformat(), ";".join(s.missing_elements),
                              str(appt.note_signed_at is not None).lower()))
     corrections = {c["payment_id"]: c["amount_cents_after"] for c in messy if c["kind"] == "csv_row_updated"}
-    from synthetic.calendar import local
-    from zoneinfo import ZoneInfo
     as_of_dt = local(as_of, 0, 0, ZoneInfo(config.timezone))
     figures = compute_figures(as_of, as_of_dt, clinic, billing, corrections)
     figures["config"] = {"clinicians": config.clinicians, "months": config.months, "seed": config.seed,
