@@ -6,7 +6,6 @@ import base64
 import json
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.condition import Condition as FhirCondition
@@ -46,7 +45,7 @@ R4B_MODELS = {
     "Observation": FhirObservation,
     "DocumentReference": FhirDocumentReference,
 }
-REAL_PHQ9 = Path("/work/shared/fixtures/real/fhir/us-core-phq9/Observation-PHQ9-item-example-44261-6.json")
+REAL_PHQ9 = "fhir/us-core-phq9/Observation-PHQ9-item-example-44261-6.json"
 MRN_SYSTEM = "urn:lantern:demo-practice:mrn"
 CST = timezone(timedelta(hours=-6))
 NPI = "123456789" + npi_check_digit("123456789")
@@ -340,10 +339,8 @@ def test_ids_are_deterministic() -> None:
 
 
 @pytest.mark.real
-def test_validator_accepts_the_real_us_core_phq9_example() -> None:
-    if not REAL_PHQ9.is_file():
-        pytest.skip(f"{REAL_PHQ9} is not present")
-    resource = json.loads(REAL_PHQ9.read_text(encoding="utf-8"))
+def test_validator_accepts_the_real_us_core_phq9_example(real_fixtures) -> None:
+    resource = json.loads((real_fixtures / REAL_PHQ9).read_text(encoding="utf-8"))
     assert resource["code"]["coding"][0]["code"] == "44261-6"
     assert validate_fhir_resource(resource) == []
     FhirObservation.model_validate(resource)
