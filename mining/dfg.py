@@ -1,6 +1,11 @@
 """The process map: the directly-follows graph with frequency and performance, and the start and end
-activities, computed in the warehouse in one pass (DuckDB SQL with a window function:
-`process_map.sql`).
+activities, computed in the warehouse (DuckDB SQL: `process_map.sql`).
+
+The expensive part is the window pass that pairs every event with the next one of its case. It runs
+either with each query (`pairs_window.sql`), or once per build into a table (`prepare_pairs`, as
+`prepare_pairs.sql`: activities as integer codes), from which every later process map, filtered or
+not, is one aggregation (`pairs_prepared.sql`). The two give identical maps; the prepared table is what
+makes a dashboard's map answer at click speed (docs/benchmarks.md).
 
 The numbers are pm4py's (`pm4py.discover_dfg`, `pm4py.discover_performance_dfg`) on the same log:
 same order of events within a case (see `mining.schema`), same edge times (next event's start minus
@@ -19,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from mining.events import NO_FILTER, EventFilter, events_query
+from mining.events import NO_FILTER, EventFilter, case_filter_sql, check_relation, events_query, sql_file
 from mining.schema import EVENT_LOG, EventLogSchema
 
 DFG_COLUMNS = ["source", "target", "frequency", "mean_hours", "median_hours", "p90_hours"]
@@ -36,15 +41,55 @@ class ProcessMap:
     start_end: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class PreparedPairs:
+    """The tables `prepare_pairs` wrote for an event log: its directly-follows pairs and its activity codes."""
+
+    events_relation: str
+    pairs_table: str
+    activities_table: str
+
+
+def prepare_pairs(
+    con: duckdb.DuckDBPyConnection,
+    events_relation: str,
+    pairs_table: str,
+    schema: EventLogSchema = EVENT_LOG,
+) -> PreparedPairs:
+    """Store the directly-follows pairs of the whole event log in `pairs_table` (and its activity codes in
+    `<pairs_table>_activities`), replacing them: the window pass done once, so that `process_map` with
+    `prepared=` only aggregates. The tables describe the log as it is now: prepare again after it changes."""
+    activities_table = check_relation(pairs_table) + "_activities"
+    query = events_query(con, events_relation, schema)
+    tables = {"pairs_table": pairs_table, "activities_table": activities_table}
+    con.execute(query.render("prepare_activities.sql", **tables), query.parameters)
+    con.execute(query.render("prepare_pairs.sql", **tables), query.parameters)
+    return PreparedPairs(events_relation, pairs_table, activities_table)
+
+
 def process_map(
     con: duckdb.DuckDBPyConnection,
     events_relation: str,
     filters: EventFilter = NO_FILTER,
     schema: EventLogSchema = EVENT_LOG,
+    prepared: PreparedPairs | None = None,
 ) -> ProcessMap:
-    """The directly-follows graph and the start and end activities of an event log, in one query."""
+    """The directly-follows graph and the start and end activities of an event log, in one query: over the
+    events (a window pass), or over the pairs `prepare_pairs` stored for this same log (`prepared`)."""
     query = events_query(con, events_relation, schema, filters)
-    table = con.execute(query.render("process_map.sql"), query.parameters).df()
+    if prepared is None:
+        pairs = query.render("pairs_window.sql")
+        labels = "    select distinct source as code, source as activity from grouped"
+        parameters = query.parameters
+    else:
+        if prepared.events_relation != events_relation:
+            raise ValueError(f"the pairs in {prepared.pairs_table} are {prepared.events_relation}'s, "
+                             f"not {events_relation}'s")
+        case_filter, parameters = case_filter_sql(events_relation, schema, filters, "case_id", query.intervals)
+        pairs = sql_file("pairs_prepared.sql").substitute(pairs_table=prepared.pairs_table, case_filter=case_filter)
+        labels = f"    select code, activity from {prepared.activities_table}"
+    sql = sql_file("process_map.sql").substitute(pairs=pairs, labels=labels)
+    table = con.execute(sql, parameters).df()
     is_edge = table["kind"] == "edge"
     dfg = table.loc[is_edge, DFG_COLUMNS].reset_index(drop=True)
     start_end = (table.loc[~is_edge, ["kind", "source", "frequency", "share"]]

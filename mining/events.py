@@ -118,6 +118,33 @@ def events_query(
     case_id, ts = quote(schema.case_id), quote(schema.timestamp)
     start = f"coalesce({quote(schema.start_timestamp)}, {ts})" if intervals else ts
 
+    case_filter, parameters = case_filter_sql(relation, schema, filters, case_id, intervals)
+
+    sql = sql_file("events.sql").substitute(
+        relation=relation,
+        case_id=case_id,
+        activity=quote(schema.activity),
+        timestamp=ts,
+        start_timestamp=start,
+        event_index=quote(schema.event_index),
+        extra_columns="".join(f",\n    {quote(name)}" for name in extra_columns),
+        case_filter=case_filter,
+    )
+    return EventsQuery(sql, parameters, intervals, columns)
+
+
+def case_filter_sql(
+    relation: str,
+    schema: EventLogSchema,
+    filters: EventFilter,
+    outer_case_id: str,
+    intervals: bool,
+) -> tuple[str, list[object]]:
+    """The filters as SQL conditions on a case id column (`outer_case_id`, already quoted), each starting with
+    `and`, and their parameters: `relation` (the event log; `intervals` when it has start times) is what
+    decides which cases they keep."""
+    case_id, ts = quote(schema.case_id), quote(schema.timestamp)
+    start = f"coalesce({quote(schema.start_timestamp)}, {ts})" if intervals else ts
     clauses: list[str] = []
     parameters: list[object] = []
     if filters.case_start_from or filters.case_start_to:
@@ -128,27 +155,16 @@ def events_query(
         if filters.case_start_to:
             having.append(f"min({start}) < ?")
             parameters.append(datetime.combine(filters.case_start_to + timedelta(days=1), time()))
-        clauses.append(f"{case_id} in (select {case_id} from {relation} where {ts} is not null "
+        clauses.append(f"{outer_case_id} in (select {case_id} from {relation} where {ts} is not null "
                        f"group by {case_id} having {' and '.join(having)})")
     for column, wanted in filters.equals.items():
         values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
         if not values:
             raise ValueError(f"no values to filter {column} on")
-        clauses.append(f"{case_id} in (select {case_id} from {relation} "
+        clauses.append(f"{outer_case_id} in (select {case_id} from {relation} "
                        f"where {quote(column)} in ({', '.join('?' * len(values))}))")
         parameters.extend(values)
-
-    sql = sql_file("events.sql").substitute(
-        relation=relation,
-        case_id=case_id,
-        activity=quote(schema.activity),
-        timestamp=ts,
-        start_timestamp=start,
-        event_index=quote(schema.event_index),
-        extra_columns="".join(f",\n    {quote(name)}" for name in extra_columns),
-        case_filter="".join(f"\n    and {clause}" for clause in clauses),
-    )
-    return EventsQuery(sql, parameters, intervals, columns)
+    return "".join(f"\n    and {clause}" for clause in clauses), parameters
 
 
 def events_frame(

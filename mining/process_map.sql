@@ -1,5 +1,6 @@
--- The process map in one pass over the events, as pm4py's discover_dfg and
--- discover_performance_dfg compute it:
+-- The process map from the directly-follows pairs (the pairs CTE: computed now by pairs_window.sql, or read
+-- from the table prepare_pairs.sql wrote), as pm4py's discover_dfg and discover_performance_dfg
+-- compute it:
 -- - edges (kind 'edge'): every pair of activities (source, target) where target is the next event
 --   after source in a case; how often it occurs, and the time from the source's timestamp to the
 --   target's start (the target's timestamp for instant events), in hours: mean, median, and p90 =
@@ -7,19 +8,7 @@
 --   has no p90). Times are in whole microseconds (DuckDB's timestamp precision), so the mean and
 --   the quantiles are exact up to the final division.
 -- - start and end activities (kinds 'start' and 'end'): the cases whose first or last event it is.
-with events as (
-$events
-),
-
--- Every event once as a source: with the next event of its case, or with none when it ends the case.
-pairs as (
-    select
-        activity as source,
-        lead(activity) over case_order as target,
-        date_diff('microsecond', ts, lead(start_ts) over case_order) as micros
-    from events
-    window case_order as (partition by case_id order by $order_by)
-),
+with $pairs,
 
 grouped as materialized (
     select
@@ -32,43 +21,51 @@ grouped as materialized (
     group by source, target
 ),
 
+-- Activity names for the codes of the pairs.
+labels as (
+$labels
+),
+
 edges as (
     select
         'edge' as kind,
-        source,
-        target,
+        source_label.activity as source,
+        target_label.activity as target,
         frequency,
         mean_micros / 3600e6 as mean_hours,
         quantile_micros[1] / 3600e6 as median_hours,
         quantile_micros[2] / 3600e6 as p90_hours
     from grouped
-    where target is not null
+    inner join labels as source_label on source_label.code = grouped.source
+    inner join labels as target_label on target_label.code = grouped.target
 ),
 
 ends as (
-    select source as activity, frequency as cases
+    select labels.activity, grouped.frequency as cases
     from grouped
-    where target is null
+    inner join labels on labels.code = grouped.source
+    where grouped.target is null
 ),
 
 -- A case's first event is the one event no edge leads to: starts = events - incoming edges.
 events_per_activity as (
-    select source as activity, sum(frequency)::bigint as events
+    select source as code, sum(frequency)::bigint as events
     from grouped
     group by source
 ),
 
 incoming as (
-    select target as activity, sum(frequency)::bigint as edges_in
+    select target as code, sum(frequency)::bigint as edges_in
     from grouped
     where target is not null
     group by target
 ),
 
 starts as (
-    select activity, events - coalesce(edges_in, 0) as cases
+    select labels.activity, events - coalesce(edges_in, 0) as cases
     from events_per_activity
-    left join incoming using (activity)
+    left join incoming using (code)
+    inner join labels using (code)
     where events - coalesce(edges_in, 0) > 0
 ),
 

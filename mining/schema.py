@@ -57,6 +57,7 @@ class Money:
 # The adjudications whose amount is the payer's payment (CLP04; negative for a reversal).
 _ADJUDICATIONS = ("adjudicated: paid", "adjudicated: partially paid", "adjudicated: patient responsibility",
                   "adjudicated: denied", "adjudication reversed")
+_PAYER_PAID = Money("payer_paid", "amount", _ADJUDICATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +75,20 @@ class EventLogSchema:
     # Money summed per case and per variant, when the log has the column (see the event_activities seed).
     money: tuple[Money, ...] = (
         Money("charged", "amount", ("claim submitted",)),
-        Money("payer_paid", "amount", _ADJUDICATIONS),
+        _PAYER_PAID,
         Money("patient_paid", "amount", ("patient paid",)),
         Money("written_off", "amount", ("claim written off",)),
     )
+    # Rework (mining.rework): activities that are rework whenever they happen, besides any activity repeated in a case.
+    rework_activities: tuple[str, ...] = ("claim resubmitted", "adjudication reversed", "claim re-sent",
+                                          "appointment rebooked")
+    # Days to cash (kpis.md's days to payment; mining.rework): from a case's first `cash_from` event to its first
+    # event of `cash.activities` with a positive `cash.column`.
+    cash_from: str = "claim submitted"
+    cash: Money = _PAYER_PAID
+    # First-pass denial (kpis.md; mining.compare): the case's first event among `adjudications` is `denial`.
+    denial: str = "adjudicated: denied"
+    adjudications: tuple[str, ...] = _ADJUDICATIONS
 
     def pm4py_keys(self) -> dict[str, str]:
         """The keyword arguments naming this schema's columns in a pm4py call (discovery, conformance, statistics)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,14 @@ class Practice:
         return json.loads((self.truth / "messy.json").read_text())
 
 
+@dataclass(frozen=True)
+class BuiltPractice:
+    practice: Practice
+    home: Path
+    warehouse: Path
+    output: str  # what `lantern build` printed
+
+
 def _generate(root: Path, config: GeneratorConfig) -> Practice:
     generate(config, root / "landing", root / "truth")
     return Practice(config, root / "landing", root / "truth")
@@ -41,6 +50,27 @@ def small_practice(tmp_path_factory: pytest.TempPathFactory) -> Practice:
     """8 clinicians over 12 months: big enough for stable rates, about 2 s to generate."""
     return _generate(tmp_path_factory.mktemp("small"), GeneratorConfig(clinicians=8, months=12, seed=11,
                                                                         start=date(2024, 1, 1)))
+
+
+@pytest.fixture(scope="session")
+def built_small_practice(small_practice: Practice, tmp_path_factory: pytest.TempPathFactory) -> BuiltPractice:
+    """The small practice's warehouse, built once per test session by `lantern build` (about a minute).
+    Tests open it read-only, or copy it before changing anything."""
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    home = tmp_path_factory.mktemp("built_small")
+    warehouse = home / "warehouse.duckdb"
+    saved = dict(os.environ)  # the command line sets Lantern's and the tools' variables for its run
+    try:
+        result = CliRunner().invoke(app, ["--home", str(home), "build", "--landing", str(small_practice.landing),
+                                          "--warehouse", str(warehouse)], env={"COLUMNS": "200"})
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert result.exit_code == 0, result.output
+    return BuiltPractice(small_practice, home, warehouse, result.output)
 
 
 @pytest.fixture(scope="session")

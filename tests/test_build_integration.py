@@ -5,33 +5,20 @@ Every measure the generator's ground truth carries must equal the warehouse's, m
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from orchestration.cli import app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(small_practice, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    warehouse = home / "warehouse.duckdb"
-    saved = dict(os.environ)
-    try:
-        result = CliRunner().invoke(app, ["--home", str(home), "build", "--landing", str(small_practice.landing),
-                                          "--warehouse", str(warehouse)], env={"COLUMNS": "200"})
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(warehouse), read_only=True)
-    yield small_practice, con, result.output
+def built(built_small_practice):
+    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
+    yield built_small_practice.practice, con, built_small_practice.output
     con.close()
 
 

@@ -17,9 +17,7 @@ from datetime import date
 import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
-from typer.testing import CliRunner
 
-from orchestration.cli import app
 from orchestration.project import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.slow
@@ -41,17 +39,8 @@ def _restoring_environ():
 
 
 @pytest.fixture(scope="module")
-def built(small_practice, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    warehouse = home / "warehouse.duckdb"
-    restore = _restoring_environ()
-    try:
-        result = CliRunner().invoke(app, ["--home", str(home), "build", "--landing", str(small_practice.landing),
-                                          "--warehouse", str(warehouse)], env={"COLUMNS": "200"})
-    finally:
-        restore()
-    assert result.exit_code == 0, result.output
-    return home, warehouse
+def built(built_small_practice):
+    return built_small_practice.home, built_small_practice.warehouse
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +193,47 @@ def test_an_earlier_as_of_date_cuts_the_log(built, tmp_path):
         written_off = _set(cut, "select case_id from marts.event_log where activity = 'claim written off'")
         assert written_off == _set(cut, "select claim_id from intermediate.int_claims_joined where is_finally_denied")
         assert cut.execute("select distinct as_of_date from marts.event_log_cases").fetchall() == [(EARLIER_AS_OF,)]
+
+
+# ----------------------------------------------------------------------------- the process map (mining asset)
+
+BEFORE_ADJUDICATION = ("session held", "note signed", "claim submitted", "277CA: accepted", "277CA: rejected",
+                       "claim re-sent")
+
+
+def _map_node(con, case_type: str, activity: str) -> int:
+    """An activity's events as the process map shows them: its outgoing edges plus the cases it ends."""
+    out = con.execute("select coalesce(sum(frequency), 0) from marts.mining_dfg where case_type = ? and source = ?",
+                      [case_type, activity]).fetchone()[0]
+    ends = con.execute("select coalesce(sum(cases), 0) from marts.mining_start_end where case_type = ? "
+                       "and kind = 'end' and activity = ?", [case_type, activity]).fetchone()[0]
+    return int(out + ends)
+
+
+def test_the_map_counts_the_submitted_claims_of_fct_claims(con):
+    submitted = con.execute("select count(*) from marts.fct_claims where has_original_submission").fetchone()[0]
+    assert _map_node(con, "claim", "claim submitted") == submitted > 0
+
+
+def test_the_maps_denials_before_any_adjudication_are_the_first_pass_denials(con):
+    # A first-pass denial is a denial whose case had no adjudication before it: in the map, the edges into
+    # 'adjudicated: denied' from the activities that come before adjudication.
+    placeholders = ", ".join("?" * len(BEFORE_ADJUDICATION))
+    from_map = con.execute(f"select sum(frequency) from marts.mining_dfg where case_type = 'claim' "
+                           f"and target = 'adjudicated: denied' and source in ({placeholders})",
+                           list(BEFORE_ADJUDICATION)).fetchone()[0]
+    denied = con.execute("select count(*) from marts.fct_claims where is_denied_first_pass").fetchone()[0]
+    assert from_map == denied > 0
+
+
+def test_the_maps_cases_are_the_event_logs(con):
+    for case_type in ("claim", "patient_journey"):
+        starts = con.execute("select sum(cases) from marts.mining_start_end where case_type = ? and kind = 'start'",
+                             [case_type]).fetchone()[0]
+        cases, events = con.execute("select count(*), sum(event_count) from marts.event_log_cases "
+                                    "where case_type = ?", [case_type]).fetchone()
+        edges = con.execute("select sum(frequency) from marts.mining_dfg where case_type = ?", [case_type]).fetchone()[0]
+        assert starts == cases and edges == events - cases  # every event but a case's last leads somewhere
+        variant_cases = con.execute("select sum(cases) from marts.mining_variants where case_type = ?",
+                                    [case_type]).fetchone()[0]
+        assert variant_cases == cases

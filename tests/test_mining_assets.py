@@ -130,3 +130,55 @@ def test_a_large_log_is_exported_variant_collapsed(warehouse, tmp_path, monkeypa
     assert _xes_cases(exports / "event_log_patient_journey.xes") == (2, 5)
     assert _xes_cases(exports / "event_log_claim.xes") == (2, 6)
     assert "variants log" in result.metadata["xes_claim"].value
+
+
+def test_a_claim_and_a_journey_with_the_same_case_id_stay_apart(warehouse, tmp_path):
+    # A practice's systems may number referrals and appointments alike: journey "C1" is not claim "C1".
+    with duckdb.connect(str(warehouse)) as con:
+        con.executemany("insert into marts.event_log values (?, ?, ?, cast(? || '+00' as timestamptz), ?, "
+                        "'someone', ?)", [("C1", "patient_journey", "referral received", "2024-02-01 09:00", 1, None),
+                                          ("C1", "patient_journey", "referral lost", "2024-02-01 12:00", 2, None)])
+    _run(warehouse, tmp_path / "exports")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        lost = con.execute("select frequency, mean_hours from marts.mining_dfg where case_type = 'patient_journey' "
+                           "and target = 'referral lost'").fetchall()
+        claim_edges = con.execute("select sum(frequency) from marts.mining_dfg where case_type = 'claim'").fetchone()
+        views = con.execute("select count(*) from marts.mining_events_claim").fetchone()
+    assert lost == [(2, 13.5)]  # P3 24 h and the new C1 3 h
+    assert claim_edges == (6,) and views == (9,)  # the claims' 9 events and 6 edges, untouched
+
+
+def test_the_prepared_pairs_answer_filtered_maps_like_the_window_pass(warehouse, tmp_path):
+    from mining.dfg import process_map
+    from mining.events import EventFilter
+
+    _run(warehouse, tmp_path / "exports")
+    log = mining_assets.case_type_log("claim")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for filters in (EventFilter(), EventFilter(equals={"activity": "adjudicated: denied"})):
+            stored = process_map(con, log.relation, filters, prepared=log.pairs)
+            window = process_map(con, log.relation, filters)
+            assert stored.dfg.equals(window.dfg) and stored.start_end.equals(window.start_end)
+        assert len(process_map(con, log.relation, EventFilter(equals={"activity": "adjudicated: denied"}),
+                               prepared=log.pairs).dfg) == 2  # C2 alone
+    with pytest.raises(ValueError, match="unknown case type"):
+        mining_assets.case_type_log("episode")
+
+
+def test_the_asset_writes_the_bottlenecks_and_rework(warehouse, tmp_path):
+    _run(warehouse, tmp_path / "exports")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        edges = con.execute("select source, target, frequency, cases, total_hours, share from "
+                            "marts.mining_bottleneck_edges where case_type = 'claim' "
+                            "order by total_hours desc, source").fetchall()
+        rework = con.execute("select kind, activity, cases, minutes_per_rework, hourly_rate from marts.mining_rework "
+                             "where case_type = 'claim' order by kind, activity").fetchall()
+    # waiting time: denied -> written off 2880 h; submitted -> paid 230 + 48 = 278 h; submitted -> denied 240 h;
+    # paid -> closed 0 h; 3398 h in all
+    assert _rounded(edges) == _rounded([
+        ("adjudicated: denied", "claim written off", 1, 1, 2880.0, 2880 / 3398),
+        ("claim submitted", "adjudicated: paid", 2, 2, 278.0, 278 / 3398),
+        ("claim submitted", "adjudicated: denied", 1, 1, 240.0, 240 / 3398),
+        ("adjudicated: paid", "claim closed", 2, 2, 0.0, 0.0),
+    ])
+    assert rework == []  # no claim here is resubmitted, reversed or re-sent, and none repeats an activity

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mining.dfg import DFG_COLUMNS, directly_follows, from_pm4py, start_end_activities, start_end_from_pm4py
+from mining.dfg import (
+    DFG_COLUMNS,
+    directly_follows,
+    from_pm4py,
+    prepare_pairs,
+    process_map,
+    start_end_activities,
+    start_end_from_pm4py,
+)
 from mining.discovery import discover_inductive, discover_process_model, fitness
 from mining.events import EventFilter, events_frame
 from mining.schema import EVENT_LOG, Money
@@ -386,6 +394,59 @@ def test_random_log_matches_pm4py(seed: int) -> None:
     performance, _, _ = pm4py.discover_performance_dfg(medicaid.copy(), **KEYS)
     pd.testing.assert_frame_equal(directly_follows(con, "events", filtered)[DFG_COLUMNS[:5]],
                                   from_pm4py(frequency, performance)[DFG_COLUMNS[:5]], check_dtype=False, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- the prepared pairs
+
+
+def test_prepared_pairs_of_the_hand_made_log(con) -> None:
+    prepared = prepare_pairs(con, "events", "pairs")
+    # one row per event (4 + 4 + 4 + 3 + 4 = 19) as a source; the 5 case ends have no target, so 14 edges
+    # (the DFG's 4 + 3 + 3 + 2 + 1 + 1); A..D coded 0..3 by name
+    assert con.execute("select count(*), count(target) from pairs").fetchone() == (19, 14)
+    assert con.execute("select list(activity order by code) from pairs_activities").fetchone() == (["A", "B", "C", "D"],)
+    mapped = process_map(con, "events", prepared=prepared)
+    assert_rows_close(rows(mapped.dfg), EXPECTED_DFG)
+    assert rows(mapped.start_end) == [("start", "A", 5, 1.0), ("end", "D", 5, 1.0)]
+    medicaid = process_map(con, "events", EventFilter(equals={"payer_id": "Medicaid"}), prepared=prepared)
+    assert_rows_close(rows(medicaid.dfg), [
+        ("B", "D", 2, 2.75, 2.75, 4.55), ("A", "B", 1, 5.0, 5.0, 5.0), ("A", "C", 1, 2.0, 2.0, 2.0),
+        ("C", "B", 1, 0.0, 0.0, 0.0)])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("filters", [
+    EventFilter(),
+    EventFilter(equals={"payer_id": "Medicaid"}, case_start_from=date(2024, 4, 1)),
+    EventFilter(equals={"payer_id": ["Aetna", "Medicare"]}, case_start_to=date(2024, 9, 30)),
+    EventFilter(equals={"payer_id": "Cigna"}),
+])
+def test_prepared_pairs_give_the_same_map_as_the_window_pass(seed: int, filters: EventFilter) -> None:
+    con = warehouse(random_log(seed), seed)
+    prepared = prepare_pairs(con, "events", "main.pairs")
+    window, stored = process_map(con, "events", filters), process_map(con, "events", filters, prepared=prepared)
+    pd.testing.assert_frame_equal(stored.dfg, window.dfg)
+    pd.testing.assert_frame_equal(stored.start_end, window.start_end)
+
+
+def test_prepared_pairs_follow_interval_events() -> None:
+    base = datetime(2024, 5, 1)
+    frame = pd.DataFrame(
+        [(0, "i1", "X", base, base + timedelta(hours=2)), (1, "i1", "Y", base + timedelta(hours=1),
+                                                           base + timedelta(hours=3))],
+        columns=["event_order", "case_id", "activity", "start_timestamp", "event_at"])
+    con = warehouse(frame)
+    prepared = prepare_pairs(con, "events", "pairs")
+    assert_rows_close(rows(process_map(con, "events", prepared=prepared).dfg), [("X", "Y", 1, -1.0, -1.0, -1.0)])
+
+
+def test_prepared_pairs_belong_to_their_log(con) -> None:
+    prepared = prepare_pairs(con, "events", "pairs")
+    con.execute("create view other as select * from events")
+    with pytest.raises(ValueError, match="pairs are events's, not other's"):
+        process_map(con, "other", prepared=prepared)
+    with pytest.raises(ValueError, match="not a table or view name"):
+        prepare_pairs(con, "events", "pairs; drop table events")
 
 
 # ----------------------------------------------------------------------------- discovery and fitness

@@ -2,7 +2,10 @@
 (`marts.mining_dfg`, `marts.mining_start_end`, `marts.mining_variants`) and XES files.
 
 The analyses are `mining.dfg.process_map` and `mining.variants.variants`, run in DuckDB on one case type
-at a time; `mine_event_log` writes their results and is what the tests run. Each run replaces the tables'
+at a time: each case type gets a view of its own (`marts.mining_events_<case_type>`, since case ids are
+unique only within a case type) and its directly-follows pairs prepared once
+(`marts.mining_pairs_<case_type>`, see `mining.dfg.prepare_pairs`), which is what a dashboard's filtered
+map reads (`case_type_log`). `mine_event_log` writes the results and is what the tests run. Each run replaces the tables'
 contents. The XES file of a case type (pm4py's own exporter) holds the full log when it has fewer than
 `FULL_LOG_MAX_EVENTS` events, else the variant-collapsed log (one case per variant, with the variant's
 number of cases as the trace attribute `cases`).
@@ -19,10 +22,12 @@ import duckdb
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from mining.dfg import process_map
+from mining.bottlenecks import Bottlenecks, bottlenecks
+from mining.dfg import PreparedPairs, prepare_pairs, process_map
 from mining.discovery import one_case_per_variant
-from mining.events import EventFilter, events_frame
+from mining.events import check_relation, events_frame
 from mining.schema import EVENT_LOG, PM4PY_ACTIVITY, PM4PY_CASE_ID, PM4PY_TIMESTAMP, EventLogSchema
+from mining.rework import HOURLY_RATE, MINUTES_PER_REWORK, rework
 from mining.variants import variant_counts, variants
 from orchestration.resources import ExportsResource, WarehouseResource
 
@@ -31,7 +36,17 @@ EVENT_LOG_KEY = AssetKey(["marts", "event_log"])
 CASE_TYPES = ("patient_journey", "claim")
 FULL_LOG_MAX_EVENTS = 300_000  # below this, the XES file holds every event; from it on, one case per variant
 TOP_VARIANTS = 5
-TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants")
+TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants", "marts.mining_bottleneck_edges",
+          "marts.mining_bottleneck_activities", "marts.mining_rework")
+
+
+@dataclass(frozen=True)
+class CaseTypeLog:
+    """One case type's log in the warehouse: a view of marts.event_log, and the pairs prepared from it."""
+
+    case_type: str
+    relation: str
+    pairs: PreparedPairs
 
 
 @dataclass
@@ -40,6 +55,8 @@ class CaseTypeMining:
     dfg: pd.DataFrame
     start_end: pd.DataFrame
     variants: pd.DataFrame
+    bottlenecks: Bottlenecks
+    rework: pd.DataFrame
     events: int
     xes_path: Path | None = None
     xes_log: str = "none"  # "full", "variants" (one case per variant) or "none" (no cases)
@@ -55,18 +72,40 @@ def _sql(name: str) -> str:
     return resources.files("orchestration.mining").joinpath(name).read_text(encoding="utf-8")
 
 
+def case_type_log(case_type: str) -> CaseTypeLog:
+    """Where the mining asset leaves one case type's log and its prepared directly-follows pairs."""
+    if case_type not in CASE_TYPES:
+        raise ValueError(f"unknown case type {case_type!r}: one of {', '.join(CASE_TYPES)}")
+    view = f"marts.mining_events_{case_type}"
+    return CaseTypeLog(case_type, view, PreparedPairs(view, f"marts.mining_pairs_{case_type}",
+                                                      f"marts.mining_pairs_{case_type}_activities"))
+
+
+def prepare_case_type(con: duckdb.DuckDBPyConnection, case_type: str, relation: str = EVENT_LOG_RELATION,
+                      schema: EventLogSchema = EVENT_LOG) -> CaseTypeLog:
+    """Create the case type's view of the event log and store its directly-follows pairs (mining.dfg.prepare_pairs)."""
+    log = case_type_log(case_type)
+    con.execute(Template(_sql("case_type_view.sql")).substitute(
+        view=log.relation, event_log=check_relation(relation), case_type=case_type))
+    prepare_pairs(con, log.relation, log.pairs.pairs_table, schema)
+    return log
+
+
 def mine_case_type(con: duckdb.DuckDBPyConnection, case_type: str, relation: str = EVENT_LOG_RELATION,
                    schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
     """The process map (DFG, start and end activities) and the variants (with money) of one case type."""
-    filters = EventFilter(equals={"case_type": case_type})
-    mapped = process_map(con, relation, filters, schema)
-    table = variants(con, relation, filters, schema)
+    log = prepare_case_type(con, case_type, relation, schema)
+    mapped = process_map(con, log.relation, schema=schema, prepared=log.pairs)
+    table = variants(con, log.relation, schema=schema)
     events = int((table["events"] * table["cases"]).sum()) if len(table) else 0
-    return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, events)
+    waits = bottlenecks(con, log.relation, schema=schema)
+    redone = rework(con, log.relation, schema=schema, minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
+    redone = redone.assign(minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
+    return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, waits, redone, events)
 
 
 def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_dir: Path,
-               relation: str = EVENT_LOG_RELATION, schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
+               schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
     """Write the case type's log to `<exports_dir>/event_log_<case_type>.xes` with pm4py.write_xes: the full log
     under FULL_LOG_MAX_EVENTS events, else the variant-collapsed log. Nothing is written for no cases."""
     import pm4py  # imported here: pm4py takes a few seconds to import
@@ -77,7 +116,7 @@ def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_di
         mined.xes_path, mined.xes_log = None, "none"
         return mined
     if mined.events < FULL_LOG_MAX_EVENTS:
-        frame = events_frame(con, relation, schema, EventFilter(equals={"case_type": mined.case_type}))
+        frame = events_frame(con, case_type_log(mined.case_type).relation, schema)
         frame = frame[[schema.case_id, schema.activity, schema.timestamp]]
         mined.xes_log = "full"
     else:
@@ -91,7 +130,7 @@ def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_di
     exports_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # pm4py's advice to install a faster exporter
-        pm4py.write_xes(frame, str(path), case_id_key=PM4PY_CASE_ID)
+        pm4py.write_xes(frame, str(path), case_id_key=PM4PY_CASE_ID, show_progress_bar=False)
     mined.xes_path = path
     return mined
 
@@ -108,6 +147,9 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
                 "marts.mining_start_end": one.start_end,
                 "marts.mining_variants": one.variants.assign(
                     activities=[list(acts) for acts in one.variants["activities"]]),
+                "marts.mining_bottleneck_edges": one.bottlenecks.edges,
+                "marts.mining_bottleneck_activities": one.bottlenecks.activities,
+                "marts.mining_rework": one.rework,
             }
             for table, frame in frames.items():
                 if frame.empty:
@@ -121,13 +163,14 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
     except BaseException:
         con.rollback()
         raise
-    return {name: int(rows) for name, rows in con.execute(_sql("count_rows.sql")).fetchall()}
+    count = Template(_sql("count_rows.sql"))
+    return {table: int(con.execute(count.substitute(table=table)).fetchone()[0]) for table in TABLES}
 
 
 def mine_event_log(con: duckdb.DuckDBPyConnection, exports_dir: Path, relation: str = EVENT_LOG_RELATION,
                    case_types: tuple[str, ...] = CASE_TYPES) -> MiningResult:
     """Mine every case type of the event log: the tables replaced, one XES file per case type."""
-    mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir, relation)
+    mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir)
              for case_type in case_types]
     return MiningResult(mined, write_tables(con, mined))
 

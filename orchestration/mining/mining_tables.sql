@@ -38,3 +38,55 @@ create or replace table marts.mining_variants (
     written_off_total double,
     written_off_per_case double
 );
+
+create or replace table marts.mining_bottleneck_edges (
+    case_type varchar not null,
+    source varchar not null,
+    target varchar not null,
+    frequency bigint not null,
+    cases bigint not null,
+    total_hours double,
+    share double,
+    mean_hours double,
+    median_hours double,
+    p90_hours double
+);
+
+create or replace table marts.mining_bottleneck_activities (
+    case_type varchar not null,
+    activity varchar not null,
+    frequency bigint not null,
+    cases bigint not null,
+    total_hours double,
+    share double,
+    mean_hours double,
+    median_hours double,
+    p90_hours double
+);
+
+create or replace table marts.mining_rework (
+    case_type varchar not null,
+    kind varchar not null,
+    activity varchar,
+    cases bigint not null,
+    share double not null,
+    rework_events bigint not null,
+    median_throughput_hours_with double,
+    median_throughput_hours_without double,
+    throughput_hours_added double,
+    charged_per_case_with double,
+    charged_per_case_without double,
+    payer_paid_per_case_with double,
+    payer_paid_per_case_without double,
+    patient_paid_per_case_with double,
+    patient_paid_per_case_without double,
+    written_off_per_case_with double,
+    written_off_per_case_without double,
+    median_days_to_cash_with double,
+    median_days_to_cash_without double,
+    days_to_cash_added double,
+    staff_hours double,
+    staff_cost double,
+    minutes_per_rework double not null,
+    hourly_rate double not null
+);
