@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
@@ -29,6 +30,7 @@ from mining.schema import EVENT_LOG, EventLogSchema
 from mining.variants import variant_counts, variants
 
 if TYPE_CHECKING:
+    from pm4py.objects.bpmn.obj import BPMN
     from pm4py.objects.petri_net.obj import Marking, PetriNet
 
 FitnessMethod = Literal["token_based", "alignments"]
@@ -47,6 +49,7 @@ class ProcessModel:
     net: PetriNet
     initial_marking: Marking
     final_marking: Marking
+    bpmn: BPMN | None = None  # pm4py's BPMN object, for its exporter
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,21 @@ def discover_inductive(counts: Mapping[tuple[str, ...], int], noise_threshold: f
     tree_sort(tree)
     net, initial, final = pm4py.convert_to_petri_net(tree)
     places, transitions, arcs = petri_net_tables(net, initial, final)
-    nodes, flows = bpmn_tables(pm4py.convert_to_bpmn(tree))
-    return ProcessModel(str(tree), places, transitions, arcs, nodes, flows, net, initial, final)
+    bpmn = pm4py.convert_to_bpmn(tree)
+    nodes, flows = bpmn_tables(bpmn)
+    return ProcessModel(str(tree), places, transitions, arcs, nodes, flows, net, initial, final, bpmn)
+
+
+def write_model(model: ProcessModel, pnml: Path, bpmn: Path) -> None:
+    """Write the model with pm4py's exporters: the Petri net as PNML (ProM, WoPeD) and the BPMN as BPMN 2.0 XML
+    (Camunda, bpmn.io). pm4py's BPMN layout needs the Graphviz binary, which Lantern does not install, so the
+    BPMN diagram carries no positions: modelers lay it out on import; the dashboard draws the model itself."""
+    import pm4py
+
+    pm4py.write_pnml(model.net, model.initial_marking, model.final_marking, str(pnml))
+    pm4py.write_bpmn(model.bpmn if model.bpmn is not None else pm4py.convert_to_bpmn(model.net, model.initial_marking,
+                                                                                      model.final_marking), str(bpmn),
+                     auto_layout=False)
 
 
 def discover_process_model(

@@ -356,14 +356,16 @@ def mine(
     xes: Annotated[Path, typer.Option("--xes", metavar="FILE",
                                       help="XES event log to mine (.xes, or gzipped .xes.gz).")],
     out: Annotated[Path, typer.Option("--out", metavar="DIR",
-                                      help="Folder for dfg.csv, start_end.csv, variants.csv and report.md.")],
+                                      help="Folder for the results: dfg.csv, start_end.csv, variants.csv, "
+                                           "bottlenecks.csv, rework.csv, model.pnml, model.bpmn and report.md.")],
     money: Annotated[
         list[str] | None,
         typer.Option("--money", metavar="ATTRIBUTE",
                      help="An event attribute holding money, summed per variant (repeatable)."),
     ] = None,
 ) -> None:
-    """Mine any XES event log: directly-follows graph with times, start and end activities, variants."""
+    """Mine any XES event log: directly-follows graph with times, start and end activities, variants, bottlenecks,
+    rework, and the inductive miner's model with the log's fitness."""
     import duckdb
 
     from mining.report import mine_log

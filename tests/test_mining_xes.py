@@ -129,7 +129,8 @@ def test_mine_writes_the_hand_worked_figures(runner: CliRunner, tmp_path: Path, 
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "3 cases, 11 events, 5 activities, 2 variants, 4 edges" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["dfg.csv", "report.md", "start_end.csv", "variants.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["bottlenecks.csv", "dfg.csv", "model.bpmn", "model.pnml",
+                                                     "report.md", "rework.csv", "start_end.csv", "variants.csv"]
 
     assert list(pd.read_csv(out / "dfg.csv").columns) == DFG_COLUMNS
     assert_rows_close(csv_rows(out / "dfg.csv"), HAND_DFG)
@@ -144,7 +145,21 @@ def test_mine_writes_the_hand_worked_figures(runner: CliRunner, tmp_path: Path, 
         (2, "intake -> session -> no-show", 3, 1, 1 / 3, 24.0, 24.0, 0.0, 0.0),
     ])
 
+    # waiting time per edge: claim->payment 72 + 72 = 144 h, intake->session 24 + 48 + 24 = 96 h,
+    # session->claim 2 + 0 = 2 h, session->no-show 0 h; 242 h in all
+    assert_rows_close(csv_rows(out / "bottlenecks.csv"), [
+        ("claim", "payment", 2, 2, 144.0, 144 / 242, 72.0, 72.0, 72.0),
+        ("intake", "session", 3, 3, 96.0, 96 / 242, 32.0, 24.0, 43.2),
+        ("session", "claim", 2, 2, 2.0, 2 / 242, 1.0, 1.0, 1.8),
+        ("session", "no-show", 1, 1, 0.0, 0.0, 0.0, 0.0, 0.0),
+    ])
+    assert pd.read_csv(out / "rework.csv").empty  # no activity repeats in a case
+    net, initial, final = pm4py.read_pnml(str(out / "model.pnml"))
+    assert sorted(t.label for t in net.transitions if t.label) == ["claim", "intake", "no-show", "payment", "session"]
     report = (out / "report.md").read_text()
+    # both variants fit the model IMf finds: intake, session, then either claim and payment or a no-show
+    assert "Process tree: `->( 'intake', 'session', X( 'no-show', ->( 'claim', 'payment' ) ) )`" in report
+    assert "log fitness 1.000, 100.0 % of cases fit" in report
     for line in (f"# Process mining report: {name}", "- cases: 3", "- events: 11", "- activities: 5",
                  "- variants: 2", "- time span: 2024-03-01 09:00 to 2024-03-06 09:00 (5.0 days)",
                  "| 1 | 2 | 66.7 % | 109.0 | intake -> session -> claim -> payment |",
