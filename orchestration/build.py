@@ -1,7 +1,9 @@
 """`lantern build`: materialize the whole asset graph in-process on a landing zone.
 
 Each delivery folder becomes a partition; the extraction assets load all of them in one run per
-source (a single-run backfill), then dbt builds the warehouse, then the event log is mined
+source (a single-run backfill), the practice's payer rules are loaded from its configuration file
+(`<home>/config/practice.toml`; built-in rules when there is none), then dbt builds the warehouse,
+then the event log is mined
 (`marts.mining_*` tables, XES files in `<home>/exports`). Runs are recorded in the Dagster
 instance under DAGSTER_HOME, so `dagster dev` shows them afterwards.
 """
@@ -22,6 +24,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from orchestration.environments import resources_for
 from orchestration.extract.assets import deliveries, extract_assets
 from orchestration.extract.loader import delivery_names
+from orchestration.extract.practice_config import PracticeConfigResource, practice_payer_rules
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
 
@@ -77,6 +80,17 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
         summary.seconds[assets.node_def.name] = time.perf_counter() - started
 
     started = time.perf_counter()
+    found = paths.config.is_file()
+    announce(f"loading the payer rules of {paths.config}" if found
+             else f"no practice configuration at {paths.config}: built-in payer rules (docs/practice-config.md)")
+    resources = {**resources, "practice_config": PracticeConfigResource(path=str(paths.config))}
+    result = materialize([practice_payer_rules], instance=instance, resources=resources, raise_on_error=False,
+                         run_config=QUIET)
+    if not result.success:
+        raise BuildError(f"loading the practice configuration failed: {_root_cause(result)}")
+    summary.seconds["practice_payer_rules"] = time.perf_counter() - started
+
+    started = time.perf_counter()
     announce("building the warehouse (dbt)")
     from orchestration.warehouse.assets import build_dbt_assets, dbt_project
 
@@ -117,6 +131,19 @@ def _first_error(result) -> str:
             error = getattr(event.event_specific_data, "error", None)
             if error is not None:
                 return error.message.strip().splitlines()[-1]
+    return "see the Dagster run log"
+
+
+def _root_cause(result) -> str:
+    """The innermost error of the first failure: for an error raised by an asset, its own message."""
+    for event in result.all_events:
+        if event.is_failure and event.event_specific_data is not None:
+            error = getattr(event.event_specific_data, "error", None)
+            while error is not None and error.cause is not None:
+                error = error.cause
+            if error is not None:
+                # the message starts with the exception's qualified class name
+                return error.message.strip().splitlines()[-1].split(f"{error.cls_name}: ", 1)[-1]
     return "see the Dagster run log"
 
 

@@ -79,9 +79,13 @@ class _State:
 
 
 def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None = None,
-           warehouse: Path | None = None) -> LanternPaths:
+           warehouse: Path | None = None, config: Path | None = None) -> LanternPaths:
     state = ctx.obj if isinstance(ctx.obj, _State) else _State(home=None)
-    return LanternPaths.resolve(home=state.home, landing=landing, truth=truth, warehouse=warehouse, env=os.environ)
+    return LanternPaths.resolve(home=state.home, landing=landing, truth=truth, warehouse=warehouse, config=config,
+                                env=os.environ)
+
+
+CONFIG_HELP = "The practice's configuration, its payer rules (default: $LANTERN_CONFIG, else <home>/config/practice.toml)."
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -161,7 +165,8 @@ def _generate(config: GeneratorConfig, paths: LanternPaths, console: Console) ->
         progress.update(tasks[stage], completed=done, total=total or None)
 
     with progress:
-        summary = generate(config, landing=paths.landing, truth=paths.truth, progress=on_progress)
+        summary = generate(config, landing=paths.landing, truth=paths.truth, practice_config=paths.config,
+                           progress=on_progress)
 
     table = Table(title="Demo practice", show_header=False)
     table.add_column("what")
@@ -196,10 +201,14 @@ def generate(
     ] = None,
     messy: Annotated[bool, typer.Option("--messy/--no-messy", help="Add the flaws real deliveries have.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing landing zone and ground truth.")] = False,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Where to write the demo practice's "
+                                                     "configuration (default: $LANTERN_CONFIG, else "
+                                                     "<home>/config/practice.toml).", dir_okay=False)] = None,
 ) -> None:
-    """Generate the demo practice: a landing zone of EHR, PM and payer deliveries, and its ground truth."""
+    """Generate the demo practice: a landing zone of EHR, PM and payer deliveries, its configuration (payer rules)
+    and its ground truth."""
     config = _build_config(clinicians, months, seed, start.date(), messy)
-    paths = _paths(ctx, landing=landing, truth=truth)
+    paths = _paths(ctx, landing=landing, truth=truth, config=config_file)
     if not force:
         for what, folder in (("landing zone", paths.landing), ("ground-truth folder", paths.truth)):
             if _is_nonempty(folder):
@@ -342,9 +351,10 @@ def build(
         datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
                                       help="As-of date for the measures (default: the newest delivery's date).")
     ] = None,
+    config: Annotated[Path | None, typer.Option(help=CONFIG_HELP, dir_okay=False)] = None,
 ) -> None:
     """Load every delivery of a landing zone and build the warehouse (the whole asset graph, in-process)."""
-    paths = _paths(ctx, landing=landing, warehouse=warehouse)
+    paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
     _build(paths, as_of.date() if as_of else None, Console())
 
 

@@ -4,6 +4,7 @@ from dagster import Definitions
 
 from orchestration.environments import current_environment, resources_for
 from orchestration.extract.assets import extract_assets
+from orchestration.extract.practice_config import PracticeConfigResource, practice_payer_rules
 from orchestration.extract.sensors import extract_job, new_deliveries_sensor
 from orchestration.mining.assets import event_log_mining
 from orchestration.project import DBT_PROJECT_DIR
@@ -11,9 +12,10 @@ from orchestration.warehouse.assets import build_dbt_assets, dbt_project
 
 ENVIRONMENT, PATHS = current_environment()
 RESOURCES = resources_for(PATHS, ENVIRONMENT, str(DBT_PROJECT_DIR))  # first: it puts dbt on PATH for the parse
+RESOURCES["practice_config"] = PracticeConfigResource(path=str(PATHS.config))
 
 defs = Definitions(
-    assets=[*extract_assets, build_dbt_assets(dbt_project(ENVIRONMENT)), event_log_mining],
+    assets=[*extract_assets, practice_payer_rules, build_dbt_assets(dbt_project(ENVIRONMENT)), event_log_mining],
     jobs=[extract_job],
     sensors=[new_deliveries_sensor],
     resources=RESOURCES,

@@ -16,6 +16,7 @@ ENV_HOME = "LANTERN_HOME"
 ENV_LANDING = "LANTERN_LANDING"
 ENV_WAREHOUSE = "LANTERN_WAREHOUSE"
 ENV_TRUTH = "LANTERN_TRUTH"
+ENV_CONFIG = "LANTERN_CONFIG"
 
 DEFAULT_HOME = Path("data")
 
@@ -30,6 +31,7 @@ class LanternPaths:
     dagster_home: Path  # DAGSTER_HOME for the local Dagster instance
     model_store: Path  # trained models and their cards
     truth: Path  # the demo practice's ground truth (true denial probabilities and the like)
+    config: Path  # the practice's configuration file (payer rules): practice.toml
 
     @classmethod
     def resolve(
@@ -38,6 +40,7 @@ class LanternPaths:
         landing: str | Path | None = None,
         warehouse: str | Path | None = None,
         truth: str | Path | None = None,
+        config: str | Path | None = None,
         env: Mapping[str, str] | None = None,
     ) -> LanternPaths:
         """Resolve every path: explicit option > environment variable > default under home.
@@ -65,4 +68,5 @@ class LanternPaths:
             dagster_home=home_path / "dagster_home",
             model_store=home_path / "models",
             truth=pick(truth, ENV_TRUTH, home_path / "truth"),
+            config=pick(config, ENV_CONFIG, home_path / "config" / "practice.toml"),
         )

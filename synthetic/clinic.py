@@ -348,6 +348,9 @@ class ClinicSimulator:
         # Eligibility at intake: most front desks verify before the first visit.
         if coverage is not None and rng.random() < 0.93:
             check_at = _business_time(booked_at + timedelta(hours=rng.randint(1, 40)), self.tz)
+            first_start = local(first_day, hour, minute, self.tz)
+            if check_at >= first_start:  # a check the session counts on is done before it
+                check_at = booked_at + (first_start - booked_at) / 2
             last_check = self._check(patient, coverage, payer, check_at, ends_on)
         if coverage is not None and payer.auth_rule == "first_visit":
             delay = rng.randint(0, 2) if rng.random() < 0.88 else rng.randint(10, 25)

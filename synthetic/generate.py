@@ -3,7 +3,8 @@
 The landing zone follows inputs.md: monthly deliveries `ehr/<date>/`, `pm/<date>/`, `payer/<date>/`,
 each named by its delivery date (the first day of the month after the one it covers; the first
 delivery also carries the burn-in history). The ground truth goes to a separate folder that the
-pipeline never reads.
+pipeline never reads. The practice's configuration (`practice.toml`, its payer rules) goes to
+`config/practice.toml` beside the landing zone unless another path is given.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from synthetic.messy import make_messy
 from synthetic.practice import make_clinicians, make_payers, make_practice
 from synthetic.truth import write_truth
 from synthetic.writers import fhir, pm_csv
+from synthetic.writers.practice_config import render_practice_toml
 from synthetic.writers.x12 import Separators, render_277ca, render_835, render_837p
 
 Progress = Callable[[str, int, int], None]
@@ -38,6 +40,7 @@ class GenerationSummary:
     landing: Path
     truth: Path
     as_of: date
+    practice_config: Path | None = None
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -49,6 +52,8 @@ class GenerationSummary:
             ("landing zone", str(self.landing)),
             ("ground truth", str(self.truth)),
         ]
+        if self.practice_config is not None:
+            rows.append(("practice configuration", str(self.practice_config)))
         rows += [(name, f"{value:,}") for name, value in self.counts.items()]
         rows.append(("time", f"{self.seconds:.1f} s"))
         return rows
@@ -84,8 +89,10 @@ class _Deliveries:
         return out
 
 
-def generate(config: GeneratorConfig, landing: Path, truth: Path, progress: Progress | None = None
-             ) -> GenerationSummary:
+def generate(config: GeneratorConfig, landing: Path, truth: Path, progress: Progress | None = None,
+             practice_config: Path | None = None) -> GenerationSummary:
+    """Simulate the practice and write its landing zone, ground truth and `practice.toml`
+    (`practice_config`, default `<landing>/../config/practice.toml`)."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     tz = ZoneInfo(config.timezone)
@@ -111,11 +118,15 @@ def generate(config: GeneratorConfig, landing: Path, truth: Path, progress: Prog
     _payer_files(files, landing, practice, billing, rng, deliveries)
     messy = make_messy(files, landing, rng, deliveries.names()) if config.messy else []
     _write_all(files, report)
+    config_path = practice_config if practice_config is not None else landing.parent / "config" / "practice.toml"
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(render_practice_toml(payers), encoding="utf-8")
 
     report("ground truth", 0, 1)
     counts = write_truth(truth, config, deliveries.as_of, clinic, billing, messy)
     report("ground truth", 1, 1)
-    summary = GenerationSummary(config=config, landing=landing, truth=truth, as_of=deliveries.as_of, counts={
+    summary = GenerationSummary(config=config, landing=landing, truth=truth, as_of=deliveries.as_of,
+                                practice_config=config_path, counts={
         "deliveries": len(deliveries.names()),
         "files": len(files),
         **counts,

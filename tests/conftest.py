@@ -24,6 +24,11 @@ class Practice:
     truth: Path
 
     @property
+    def practice_toml(self) -> Path:
+        """The practice configuration the generator wrote (its default place, beside the landing zone)."""
+        return self.landing.parent / "config" / "practice.toml"
+
+    @property
     def figures(self) -> dict:
         return json.loads((self.truth / "figures.json").read_text())
 
@@ -54,7 +59,8 @@ def small_practice(tmp_path_factory: pytest.TempPathFactory) -> Practice:
 
 @pytest.fixture(scope="session")
 def built_small_practice(small_practice: Practice, tmp_path_factory: pytest.TempPathFactory) -> BuiltPractice:
-    """The small practice's warehouse, built once per test session by `lantern build` (about a minute).
+    """The small practice's warehouse, with the practice.toml the generator wrote, built once per test session by
+    `lantern build` (about a minute).
     Tests open it read-only, or copy it before changing anything."""
     from typer.testing import CliRunner
 
@@ -65,7 +71,8 @@ def built_small_practice(small_practice: Practice, tmp_path_factory: pytest.Temp
     saved = dict(os.environ)  # the command line sets Lantern's and the tools' variables for its run
     try:
         result = CliRunner().invoke(app, ["--home", str(home), "build", "--landing", str(small_practice.landing),
-                                          "--warehouse", str(warehouse)], env={"COLUMNS": "200"})
+                                          "--warehouse", str(warehouse), "--config", str(small_practice.practice_toml)],
+                                    env={"COLUMNS": "200"})
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -54,15 +54,36 @@ EXPECTED_START_END = [
 ]
 
 
+# marts.event_log's columns; the objects an event touches are the case's (claims: C*, appointments A*, journeys:
+# referrals P*), and every case belongs to patient M1.
+EVENT_LOG_TABLE = """
+create table marts.event_log (
+    event_id varchar, case_id varchar, case_type varchar, activity varchar, event_at timestamptz,
+    event_order integer, resource varchar, resource_type varchar, patient_mrn varchar, payer_id varchar,
+    payer_type varchar, clinician_npi varchar, cpt_code varchar, modality varchar, amount decimal(18, 2),
+    referral_id varchar, appointment_id varchar, payment_id varchar)"""
+INSERT_EVENT = """
+insert into marts.event_log
+select $1 || ':' || $5, $1, $2, $3, cast($4 || '+00' as timestamptz), $5, 'someone', 'staff', 'M1', 'AET',
+       'commercial', null, null, null, $6, case when $2 = 'patient_journey' then $1 end,
+       case when $2 = 'claim' then 'A' || $1 end, null"""
+
+
 @pytest.fixture()
 def warehouse(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.event_log (case_id varchar, case_type varchar, activity varchar, "
-                    "event_at timestamptz, event_order integer, resource varchar, amount decimal(18, 2))")
-        con.executemany("insert into marts.event_log values (?, ?, ?, cast(? || '+00' as timestamptz), ?, "
-                        "'someone', ?)", EVENTS)
+        con.execute(EVENT_LOG_TABLE)
+        con.executemany(INSERT_EVENT, EVENTS)
+        con.execute("create table marts.fct_claims as select * from (values ('C1', false, true), "
+                    "('C2', true, true), ('C3', false, true)) as t(claim_id, is_denied_first_pass, is_adjudicated)")
+        # payer-rule deviations: C1 filed late; C2 filed late with its note signed after submission; C3 none
+        con.execute("create table marts.fct_claim_deviations as select * from (values "
+                    "('C1', false, false, false, false, false, true), ('C2', true, true, false, false, false, true), "
+                    "('C3', false, false, false, false, false, false)) as t(claim_id, is_denied_first_pass, "
+                    "is_note_signed_after_submission, is_without_eligibility_check, is_eligibility_not_active, "
+                    "is_without_required_authorization, is_late_filing)")
     return path
 
 
@@ -123,6 +144,22 @@ def test_the_asset_exports_the_full_logs_as_xes(warehouse, tmp_path):
     assert _xes_cases(exports / "event_log_claim.xes") == (3, 9)
 
 
+def test_the_asset_exports_the_recent_cases_as_ocel(warehouse, tmp_path):
+    import pm4py
+
+    exports = tmp_path / "exports"
+    result = _run(warehouse, exports)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ocel = pm4py.read_ocel2_json(str(exports / "event_log.jsonocel"))
+    # the last 6 months of a log whose cases start from 2024-01-01 to 2024-03-01: every case, 17 events; objects:
+    # patient M1, referrals P1-P3, claims C1-C3 and their appointments AC1-AC3
+    assert len(ocel.events) == 17
+    assert ocel.objects.groupby("ocel:type").size().to_dict() == {"appointment": 3, "claim": 3, "patient": 1,
+                                                                  "referral": 3}
+    assert "17 events" in result.metadata["ocel"].value
+
+
 def test_a_large_log_is_exported_variant_collapsed(warehouse, tmp_path, monkeypatch):
     monkeypatch.setattr(mining_assets, "FULL_LOG_MAX_EVENTS", 0)
     exports = tmp_path / "exports"
@@ -135,9 +172,8 @@ def test_a_large_log_is_exported_variant_collapsed(warehouse, tmp_path, monkeypa
 def test_a_claim_and_a_journey_with_the_same_case_id_stay_apart(warehouse, tmp_path):
     # A practice's systems may number referrals and appointments alike: journey "C1" is not claim "C1".
     with duckdb.connect(str(warehouse)) as con:
-        con.executemany("insert into marts.event_log values (?, ?, ?, cast(? || '+00' as timestamptz), ?, "
-                        "'someone', ?)", [("C1", "patient_journey", "referral received", "2024-02-01 09:00", 1, None),
-                                          ("C1", "patient_journey", "referral lost", "2024-02-01 12:00", 2, None)])
+        con.executemany(INSERT_EVENT, [("C1", "patient_journey", "referral received", "2024-02-01 09:00", 1, None),
+                                       ("C1", "patient_journey", "referral lost", "2024-02-01 12:00", 2, None)])
     _run(warehouse, tmp_path / "exports")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         lost = con.execute("select frequency, mean_hours from marts.mining_dfg where case_type = 'patient_journey' "
@@ -182,3 +218,42 @@ def test_the_asset_writes_the_bottlenecks_and_rework(warehouse, tmp_path):
         ("adjudicated: paid", "claim closed", 2, 2, 0.0, 0.0),
     ])
     assert rework == []  # no claim here is resubmitted, reversed or re-sent, and none repeats an activity
+
+
+def test_the_asset_checks_conformance_against_the_reference_models(warehouse, tmp_path):
+    _run(warehouse, tmp_path / "exports")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        summary = con.execute("select case_type, cases, log_fitness, percentage_of_fitting_traces "
+                              "from marts.mining_conformance order by case_type").fetchall()
+        cases = con.execute("select case_id, fitness, is_fit from marts.mining_conformance_cases "
+                            "where case_type = 'claim' order by case_id").fetchall()
+        deviations = con.execute("select deviation, cases, denial_cases_with, denied_with, denial_rate_with, "
+                                 "denied_without, denial_rate_without from marts.mining_deviations "
+                                 "where case_type = 'claim' and source = 'reference model' "
+                                 "order by cases desc, deviation").fetchall()
+        rules = con.execute("select deviation, cases, share, denial_cases_with, denied_with, denial_rate_with, "
+                            "denial_cases_without, denied_without, denial_rate_without from marts.mining_deviations "
+                            "where source = 'payer rules' order by cases desc, deviation").fetchall()
+    # The claim model's shortest run is 5 steps: session held, note signed, claim submitted, a paying adjudication,
+    # claim closed. C1 and C3 (submitted, paid, closed) skip the first two: 2 moves, fitness 1 - 2 / (3 + 5) = 0.75.
+    # C2 (submitted, denied, written off) also skips a paying adjudication and closed, and does 2 unexpected
+    # activities: 6 moves, 1 - 6 / 8 = 0.25. Log fitness 1 - 10 / 24 = 7/12, less a hair: pm4py's standard costs
+    # add 1 per silent step to the 10,000 of a move.
+    assert [row[:2] for row in summary] == [("claim", 3), ("patient_journey", 3)]
+    assert abs(summary[0][2] - 7 / 12) < 1e-4 and summary[0][3] == 0.0
+    assert cases == [("C1", 0.75, False), ("C2", 0.25, False), ("C3", 0.75, False)]
+    # C2 is the one first-pass denial (fct_claims): a deviation only C2 shows has a denial rate of 1 against 0 for the
+    # two other claims; one all three show has 1/3 and no claim without it.
+    assert deviations == [
+        ("skipped note signed", 3, 3, 1, 1 / 3, 0, None),
+        ("skipped session held", 3, 3, 1, 1 / 3, 0, None),
+        ("skipped adjudicated: paid", 1, 1, 1, 1.0, 0, 0.0),
+        ("skipped claim closed", 1, 1, 1, 1.0, 0, 0.0),
+        ("unexpected adjudicated: denied", 1, 1, 1, 1.0, 0, 0.0),
+        ("unexpected claim written off", 1, 1, 1, 1.0, 0, 0.0),
+    ]
+    # late filing: C1 and C2, one denied (C2), against C3 not denied; note signed late: C2 alone, denied
+    assert rules == [
+        ("late filing", 2, 2 / 3, 2, 1, 0.5, 1, 0, 0.0),
+        ("note signed after claim submission", 1, 1 / 3, 1, 1, 1.0, 2, 0, 0.0),
+    ]

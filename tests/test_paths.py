@@ -20,6 +20,7 @@ def test_defaults_live_under_data_in_the_current_directory(tmp_path: Path, monke
         dagster_home=home / "dagster_home",
         model_store=home / "models",
         truth=home / "truth",
+        config=home / "config" / "practice.toml",
     )
 
 
@@ -39,6 +40,7 @@ def test_environment_moves_home_and_everything_under_it(tmp_path: Path) -> None:
     assert paths.dagster_home == home / "dagster_home"
     assert paths.model_store == home / "models"
     assert paths.truth == home / "truth"
+    assert paths.config == home / "config" / "practice.toml"
 
 
 def test_environment_beats_default_for_each_path(tmp_path: Path) -> None:
@@ -46,12 +48,14 @@ def test_environment_beats_default_for_each_path(tmp_path: Path) -> None:
         "LANTERN_LANDING": str(tmp_path / "env-landing"),
         "LANTERN_WAREHOUSE": str(tmp_path / "env.duckdb"),
         "LANTERN_TRUTH": str(tmp_path / "env-truth"),
+        "LANTERN_CONFIG": str(tmp_path / "env-practice.toml"),
     }
     paths = LanternPaths.resolve(home=tmp_path / "home", env=env)
     assert paths.home == tmp_path.resolve() / "home"
     assert paths.landing == tmp_path.resolve() / "env-landing"
     assert paths.warehouse == tmp_path.resolve() / "env.duckdb"
     assert paths.truth == tmp_path.resolve() / "env-truth"
+    assert paths.config == tmp_path.resolve() / "env-practice.toml"
     assert paths.dagster_home == tmp_path.resolve() / "home" / "dagster_home"
 
 
@@ -61,12 +65,14 @@ def test_option_beats_environment(tmp_path: Path) -> None:
         "LANTERN_LANDING": str(tmp_path / "env-landing"),
         "LANTERN_WAREHOUSE": str(tmp_path / "env.duckdb"),
         "LANTERN_TRUTH": str(tmp_path / "env-truth"),
+        "LANTERN_CONFIG": str(tmp_path / "env-practice.toml"),
     }
     paths = LanternPaths.resolve(
         home=tmp_path / "opt-home",
         landing=tmp_path / "opt-landing",
         warehouse=tmp_path / "opt.duckdb",
         truth=tmp_path / "opt-truth",
+        config=tmp_path / "opt-practice.toml",
         env=env,
     )
     root = tmp_path.resolve()
@@ -74,21 +80,25 @@ def test_option_beats_environment(tmp_path: Path) -> None:
     assert paths.landing == root / "opt-landing"
     assert paths.warehouse == root / "opt.duckdb"
     assert paths.truth == root / "opt-truth"
+    assert paths.config == root / "opt-practice.toml"
     assert paths.model_store == root / "opt-home" / "models"
 
 
 def test_empty_environment_variable_counts_as_unset(tmp_path: Path) -> None:
-    paths = LanternPaths.resolve(home=tmp_path, env={"LANTERN_LANDING": ""})
+    paths = LanternPaths.resolve(home=tmp_path, env={"LANTERN_LANDING": "", "LANTERN_CONFIG": ""})
     assert paths.landing == tmp_path.resolve() / "landing"
+    assert paths.config == tmp_path.resolve() / "config" / "practice.toml"
 
 
 def test_relative_paths_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    paths = LanternPaths.resolve(home="h", landing="l", env={"LANTERN_TRUTH": "t"})
-    for path in (paths.home, paths.landing, paths.warehouse, paths.dagster_home, paths.model_store, paths.truth):
+    paths = LanternPaths.resolve(home="h", landing="l", env={"LANTERN_TRUTH": "t", "LANTERN_CONFIG": "c.toml"})
+    for path in (paths.home, paths.landing, paths.warehouse, paths.dagster_home, paths.model_store, paths.truth,
+                 paths.config):
         assert path.is_absolute()
     assert paths.landing == tmp_path.resolve() / "l"
     assert paths.truth == tmp_path.resolve() / "t"
+    assert paths.config == tmp_path.resolve() / "c.toml"
     assert paths.warehouse == tmp_path.resolve() / "h" / "warehouse.duckdb"
 
 

@@ -23,10 +23,13 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from mining.bottlenecks import Bottlenecks, bottlenecks
+from mining.conformance import Conformance, case_fitness, conformance, deviation_outcomes
 from mining.dfg import PreparedPairs, prepare_pairs, process_map
 from mining.discovery import one_case_per_variant
 from mining.events import check_relation, events_frame
 from mining.schema import EVENT_LOG, PM4PY_ACTIVITY, PM4PY_CASE_ID, PM4PY_TIMESTAMP, EventLogSchema
+from mining.ocel import OcelExport, write_ocel
+from mining.reference_model import MODELS
 from mining.rework import HOURLY_RATE, MINUTES_PER_REWORK, rework
 from mining.variants import variant_counts, variants
 from orchestration.resources import ExportsResource, WarehouseResource
@@ -34,10 +37,17 @@ from orchestration.resources import ExportsResource, WarehouseResource
 EVENT_LOG_RELATION = "marts.event_log"
 EVENT_LOG_KEY = AssetKey(["marts", "event_log"])
 CASE_TYPES = ("patient_journey", "claim")
+REFERENCE_MODELS = {model.case_type: model for model in MODELS}
 FULL_LOG_MAX_EVENTS = 300_000  # below this, the XES file holds every event; from it on, one case per variant
 TOP_VARIANTS = 5
+OCEL_FILE = "event_log.jsonocel"  # OCEL 2.0 JSON, the recent cases of both notions (mining.ocel.write_ocel)
 TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants", "marts.mining_bottleneck_edges",
-          "marts.mining_bottleneck_activities", "marts.mining_rework")
+          "marts.mining_bottleneck_activities", "marts.mining_rework", "marts.mining_conformance",
+          "marts.mining_conformance_cases", "marts.mining_deviations")
+# A claim case's outcome for the deviations' denial rates: its first-pass denial (kpis.md), keyed by CLM01.
+CLAIM_OUTCOMES = ("marts.fct_claims", "claim_id", "is_denied_first_pass")
+FCT_CLAIMS_KEY = AssetKey(["marts", "fct_claims"])
+CLAIM_DEVIATIONS_KEY = AssetKey(["marts", "fct_claim_deviations"])
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,9 @@ class CaseTypeMining:
     variants: pd.DataFrame
     bottlenecks: Bottlenecks
     rework: pd.DataFrame
+    conformance: Conformance
+    conformance_cases: pd.DataFrame
+    deviations: pd.DataFrame
     events: int
     xes_path: Path | None = None
     xes_log: str = "none"  # "full", "variants" (one case per variant) or "none" (no cases)
@@ -66,6 +79,7 @@ class CaseTypeMining:
 class MiningResult:
     by_case_type: list[CaseTypeMining]
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
+    ocel: OcelExport | None = None
 
 
 def _sql(name: str) -> str:
@@ -101,7 +115,26 @@ def mine_case_type(con: duckdb.DuckDBPyConnection, case_type: str, relation: str
     waits = bottlenecks(con, log.relation, schema=schema)
     redone = rework(con, log.relation, schema=schema, minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
     redone = redone.assign(minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
-    return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, waits, redone, events)
+    checked, per_case, deviations = check_conformance(con, log, schema)
+    return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, waits, redone, checked, per_case, deviations,
+                          events)
+
+
+def check_conformance(con: duckdb.DuckDBPyConnection, log: CaseTypeLog, schema: EventLogSchema = EVENT_LOG
+                      ) -> tuple[Conformance, pd.DataFrame, pd.DataFrame]:
+    """The case type's log against its reference model (mining.reference_model): the result, fitness per case,
+    and the deviations, for claims with the first-pass denial rate of the cases with and without each."""
+    model = REFERENCE_MODELS[log.case_type]
+    checked = conformance(con, log.relation, model, schema=schema)
+    per_case = case_fitness(con, log.relation, checked, schema)
+    deviations = checked.deviations.assign(source="reference model")
+    if log.case_type == "claim" and len(deviations):
+        rates = deviation_outcomes(con, log.relation, checked, *CLAIM_OUTCOMES, schema=schema)
+        rates = rates.rename(columns={"cases_with": "denial_cases_with", "outcome_with": "denied_with",
+                                      "rate_with": "denial_rate_with", "cases_without": "denial_cases_without",
+                                      "outcome_without": "denied_without", "rate_without": "denial_rate_without"})
+        deviations = deviations.merge(rates, on="deviation", how="left")
+    return checked, per_case, deviations
 
 
 def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_dir: Path,
@@ -150,6 +183,14 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
                 "marts.mining_bottleneck_edges": one.bottlenecks.edges,
                 "marts.mining_bottleneck_activities": one.bottlenecks.activities,
                 "marts.mining_rework": one.rework,
+                "marts.mining_conformance": pd.DataFrame([{
+                    "model_name": one.conformance.model.name, "model_tree": one.conformance.model.tree,
+                    "method": one.conformance.method, "cases": int(one.conformance.per_variant["cases"].sum()),
+                    "log_fitness": one.conformance.fitness.log_fitness,
+                    "average_trace_fitness": one.conformance.fitness.average_trace_fitness,
+                    "percentage_of_fitting_traces": one.conformance.fitness.percentage_of_fitting_traces}]),
+                "marts.mining_conformance_cases": one.conformance_cases,
+                "marts.mining_deviations": one.deviations,
             }
             for table, frame in frames.items():
                 if frame.empty:
@@ -159,6 +200,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
                     con.execute(insert.substitute(table=table))
                 finally:
                     con.unregister("mining_rows")
+        if "claim" in (one.case_type for one in mined):
+            con.execute(_sql("rule_deviations.sql"))
         con.commit()
     except BaseException:
         con.rollback()
@@ -172,7 +215,8 @@ def mine_event_log(con: duckdb.DuckDBPyConnection, exports_dir: Path, relation: 
     """Mine every case type of the event log: the tables replaced, one XES file per case type."""
     mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir)
              for case_type in case_types]
-    return MiningResult(mined, write_tables(con, mined))
+    rows = write_tables(con, mined)
+    return MiningResult(mined, rows, write_ocel(con, relation, exports_dir / OCEL_FILE))
 
 
 def top_variants_markdown(result: MiningResult, top: int = TOP_VARIANTS) -> str:
@@ -188,7 +232,7 @@ def top_variants_markdown(result: MiningResult, top: int = TOP_VARIANTS) -> str:
 
 @asset(
     key=AssetKey(["mining", "event_log_mining"]),
-    deps=[EVENT_LOG_KEY],
+    deps=[EVENT_LOG_KEY, FCT_CLAIMS_KEY, CLAIM_DEVIATIONS_KEY],
     group_name="mining",
     kinds={"duckdb", "python"},
     description="Process maps (directly-follows graph, start and end activities) and variants of marts.event_log "
@@ -207,4 +251,10 @@ def event_log_mining(context: AssetExecutionContext, warehouse: WarehouseResourc
             f"{one.xes_path} ({one.xes_log} log, {one.events:,} events)" if one.xes_path else "no cases")
         context.log.info(f"{one.case_type}: {len(one.variants):,} variants, {len(one.dfg):,} edges, "
                          f"XES: {one.xes_log}")
+    if result.ocel is not None:
+        ocel = result.ocel
+        metadata["ocel"] = MetadataValue.text(
+            f"{ocel.path}: {ocel.events:,} events of the cases started {ocel.case_start_from} to {ocel.case_start_to}"
+            f"{' (the whole log)' if ocel.full_log else ''}; objects "
+            + ", ".join(f"{kind} {n:,}" for kind, n in ocel.objects.items()))
     return MaterializeResult(metadata=metadata)

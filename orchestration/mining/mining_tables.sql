@@ -90,3 +90,38 @@ create or replace table marts.mining_rework (
     minutes_per_rework double not null,
     hourly_rate double not null
 );
+
+create or replace table marts.mining_conformance (
+    case_type varchar not null,
+    model_name varchar not null,
+    model_tree varchar not null,
+    method varchar not null,
+    cases bigint not null,
+    log_fitness double,
+    average_trace_fitness double,
+    percentage_of_fitting_traces double
+);
+
+create or replace table marts.mining_conformance_cases (
+    case_type varchar not null,
+    case_id varchar not null,
+    fitness double not null,
+    is_fit boolean not null
+);
+
+create or replace table marts.mining_deviations (
+    case_type varchar not null,
+    source varchar not null,
+    deviation varchar not null,
+    move varchar,
+    activity varchar,
+    cases bigint not null,
+    share double not null,
+    occurrences bigint,
+    denial_cases_with bigint,
+    denied_with bigint,
+    denial_rate_with double,
+    denial_cases_without bigint,
+    denied_without bigint,
+    denial_rate_without double
+);

@@ -4,7 +4,8 @@
 -- the as-of date (practice local date) are left out. A case's events are numbered in order of
 -- time, then the activity's step in the intended path, then the source's own order (the kpis.md
 -- order of 835 CLPs), so (event_at, event_order) orders them and equal instants keep the path's
--- order.
+-- order. Besides its case, an event names the objects it touches (patient, referral, appointment,
+-- 835 or patient payment), which the object-centric (OCEL 2.0) export reads.
 with
 
 journey_events as (
@@ -79,7 +80,10 @@ final as (
         cast(ordered.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(ordered.cpt_code as {{ dbt.type_string() }}) as cpt_code,
         cast(ordered.modality as {{ dbt.type_string() }}) as modality,
-        cast(ordered.amount as {{ lantern.type_money() }}) as amount
+        cast(ordered.amount as {{ lantern.type_money() }}) as amount,
+        cast(ordered.referral_id as {{ dbt.type_string() }}) as referral_id,
+        cast(ordered.appointment_id as {{ dbt.type_string() }}) as appointment_id,
+        cast(ordered.payment_id as {{ dbt.type_string() }}) as payment_id
     from ordered
     left join payers
         on ordered.payer_id = payers.payer_id

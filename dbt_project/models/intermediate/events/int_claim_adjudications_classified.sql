@@ -36,6 +36,7 @@ final as (
         classified.claim_payment_key,
         classified.claim_id,
         classified.adjudication_number,
+        classified.remittance_key,
         classified.payment_date,
         classified.payer_id,
         classified.claim_status_code,

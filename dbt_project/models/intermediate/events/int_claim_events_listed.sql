@@ -7,7 +7,11 @@
 -- adjudication + 120 days). Dates without a time (BPR16, the 277CA STC date) are stamped at
 -- midnight, practice local time. Attributes are the claim's (fct_claims: patient, rendering
 -- clinician, CPT code; the appointment's modality) except the payer, which is the event's own
--- 837, 277CA or 835 payer when it names one.
+-- 837, 277CA or 835 payer when it names one. The objects each event touches (the OCEL export):
+-- the claim's PM appointment and that appointment's referral (when the PM has them); the 835
+-- payment an adjudication or reversal came in, as its payer's id and TRN02 trace (check or EFT)
+-- number, which a re-sent 835 repeats (its remittance key when either is missing); the PM
+-- payment of a patient payment.
 with
 
 claims as (
@@ -30,6 +34,10 @@ adjudications as (
     select * from {{ ref('int_claim_adjudications_classified') }}
 ),
 
+remittances as (
+    select * from {{ ref('stg_x12__remittances') }}
+),
+
 patient_payments as (
     select * from {{ ref('stg_pm__patient_payments') }}
 ),
@@ -46,10 +54,15 @@ as_of as (
     select * from {{ ref('int_as_of_date') }}
 ),
 
+referrals as (
+    select * from {{ ref('int_referrals_matched') }}
+),
+
 claim_sessions as (
     select
         sessions.claim_id,
         sessions.appointment_id,
+        referrals.referral_id,
         sessions.is_completed,
         sessions.session_start_at,
         coalesce(sessions.encounter_clinician_npi, sessions.clinician_npi) as session_clinician_npi,
@@ -59,6 +72,8 @@ claim_sessions as (
     from sessions
     inner join claims
         on sessions.appointment_id = claims.claim_id
+    left join referrals
+        on sessions.referral_id = referrals.referral_id
 ),
 
 claim_payments as (
@@ -110,6 +125,7 @@ submission_events as (
         'staff' as resource_type,
         submissions.payer_id,
         submissions.total_charge as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         submissions.claim_key as source_key,
         0 as source_sequence
     from submissions
@@ -131,6 +147,7 @@ ack_events as (
         case when payer_id is null then 'clearinghouse' else 'payer' end as resource_type,
         payer_id,
         cast(null as {{ lantern.type_money() }}) as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         claim_ack_key as source_key,
         0 as source_sequence
     from acks
@@ -139,16 +156,22 @@ ack_events as (
 
 adjudication_events as (
     select
-        claim_id as case_id,
-        activity,
-        {{ lantern.from_local_timestamp('payment_date') }} as event_at,
-        coalesce(payer_id, 'payer') as resource,
+        adjudications.claim_id as case_id,
+        adjudications.activity,
+        {{ lantern.from_local_timestamp('adjudications.payment_date') }} as event_at,
+        coalesce(adjudications.payer_id, 'payer') as resource,
         'payer' as resource_type,
-        payer_id,
-        paid as amount,
-        claim_payment_key as source_key,
-        adjudication_number as source_sequence
+        adjudications.payer_id,
+        adjudications.paid as amount,
+        coalesce(
+            {{ dbt.concat(['remittances.payer_id', "':'", 'remittances.trace_number']) }},
+            adjudications.remittance_key
+        ) as payment_id,
+        adjudications.claim_payment_key as source_key,
+        adjudications.adjudication_number as source_sequence
     from adjudications
+    left join remittances
+        on adjudications.remittance_key = remittances.remittance_key
     union all
     select
         claim_id as case_id,
@@ -158,6 +181,7 @@ adjudication_events as (
         'staff' as resource_type,
         payer_id,
         patient_responsibility as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         claim_payment_key as source_key,
         adjudication_number as source_sequence
     from adjudications
@@ -173,6 +197,7 @@ payment_events as (
         'patient' as resource_type,
         cast(null as {{ dbt.type_string() }}) as payer_id,
         amount,
+        payment_id,
         payment_id as source_key,
         0 as source_sequence
     from claim_payments
@@ -234,6 +259,7 @@ outcome_events as (
         'staff' as resource_type,
         cast(null as {{ dbt.type_string() }}) as payer_id,
         cast(null as {{ lantern.type_money() }}) as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         claim_id as source_key,
         0 as source_sequence
     from settlements
@@ -248,6 +274,7 @@ outcome_events as (
         'staff' as resource_type,
         cast(null as {{ dbt.type_string() }}) as payer_id,
         charge as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         claim_id as source_key,
         0 as source_sequence
     from claims
@@ -263,6 +290,7 @@ unioned as (
         resource_type,
         cast(null as {{ dbt.type_string() }}) as payer_id,
         cast(null as {{ lantern.type_money() }}) as amount,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         source_key,
         0 as source_sequence
     from session_events
@@ -292,6 +320,9 @@ final as (
         claims.cpt_code,
         claim_sessions.modality,
         unioned.amount,
+        claim_sessions.referral_id,
+        claim_sessions.appointment_id,
+        unioned.payment_id,
         unioned.source_key,
         unioned.source_sequence
     from unioned

@@ -4,7 +4,8 @@
 -- int_referral_journeys_bounded; a request in the window keeps its decision, even a later one); its
 -- appointments (those carrying its referral_id, scheduled no later than its first completed
 -- appointment): bookings and how each ended. Attributes are the event's own where its record has
--- them, else the journey's.
+-- them, else the journey's. Every event touches its referral (the OCEL export's objects); an
+-- appointment event also its appointment.
 with
 
 referrals as (
@@ -242,6 +243,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as clinician_npi,
         cast(null as {{ dbt.type_string() }}) as cpt_code,
         cast(null as {{ dbt.type_string() }}) as modality,
+        cast(null as {{ dbt.type_string() }}) as appointment_id,
         source_key
     from referral_events
     union all
@@ -255,6 +257,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as clinician_npi,
         cast(null as {{ dbt.type_string() }}) as cpt_code,
         cast(null as {{ dbt.type_string() }}) as modality,
+        cast(null as {{ dbt.type_string() }}) as appointment_id,
         source_key
     from check_events
     union all
@@ -268,6 +271,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as clinician_npi,
         cast(null as {{ dbt.type_string() }}) as cpt_code,
         cast(null as {{ dbt.type_string() }}) as modality,
+        cast(null as {{ dbt.type_string() }}) as appointment_id,
         source_key
     from authorization_events
     union all
@@ -281,6 +285,7 @@ unioned as (
         clinician_npi,
         cpt_code,
         modality,
+        source_key as appointment_id,
         source_key
     from appointment_events
 ),
@@ -299,6 +304,9 @@ final as (
         coalesce(unioned.cpt_code, journeys.cpt_code) as cpt_code,
         coalesce(unioned.modality, journeys.modality) as modality,
         cast(null as {{ lantern.type_money() }}) as amount,
+        unioned.case_id as referral_id,
+        unioned.appointment_id,
+        cast(null as {{ dbt.type_string() }}) as payment_id,
         unioned.source_key,
         0 as source_sequence
     from unioned

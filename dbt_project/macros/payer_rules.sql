@@ -1,0 +1,157 @@
+{#
+    Payer rules (practice.toml, docs/practice-config.md): which coverage a moment belongs to, whether
+    a visit needs a prior authorization, and which authorization it uses.
+#}
+
+{#
+    The coverage the practice knew was current at an instant, for each row of `records` (columns
+    `key_column`, patient_mrn, payer_id and `instant_column`): among the patient's coverages (with
+    the row's payer, when it names one) whose latest version had been recorded by then and that had
+    not ended by that day, the one that started last. When none of them had been recorded yet, the
+    practice still knew an earlier, open version: the earliest-starting one. A coverage known to
+    have ended, with no other current, leaves the row without a coverage (self-pay).
+    Returns `key_column`, coverage_id, payer_id.
+#}
+{% macro known_coverages(records, key_column, instant_column, coverages) -%}
+    select
+        record_key as {{ key_column }},
+        coverage_id,
+        payer_id
+    from (
+        select
+            *,
+            max(case when is_recorded then 1 else 0 end) over (partition by record_key) as any_recorded,
+            row_number() over (
+                partition by record_key
+                order by case when is_current then 0 else 1 end, start_date desc, coverage_id desc
+            ) as current_rank,
+            row_number() over (partition by record_key order by start_date, coverage_id) as earliest_rank
+        from (
+            select
+                records.{{ key_column }} as record_key,
+                coverages.coverage_id,
+                coverages.payer_id,
+                coverages.start_date,
+                coverages.updated_at <= records.{{ instant_column }} as is_recorded,
+                coverages.updated_at <= records.{{ instant_column }}
+                and (
+                    coverages.end_date is null
+                    or coverages.end_date >= {{ lantern.local_date('records.' ~ instant_column) }}
+                ) as is_current
+            from {{ records }} as records
+            inner join {{ coverages }} as coverages
+                on records.patient_mrn = coverages.patient_mrn
+                and (records.payer_id is null or records.payer_id = coverages.payer_id)
+        ) as candidates
+    ) as ranked
+    where (is_current and current_rank = 1)
+        or (any_recorded = 0 and earliest_rank = 1)
+{%- endmacro %}
+
+{# Whether visit number `visit_number` needs a prior authorization under `rule` (none, first_visit, after_visits N). #}
+{% macro is_authorization_required(rule, after_visits, visit_number) -%}
+    case {{ rule }}
+        when 'none' then false
+        when 'first_visit' then true
+        when 'after_visits' then {{ visit_number }} > {{ after_visits }}
+    end
+{%- endmacro %}
+
+{#
+    First-fit allocation of authorizations to the visits that need one, as the payer counts them:
+    in order of `step` within an episode, each visit uses the first authorization (by
+    authorization_number) that was decided at or before the session start, whose dates cover the
+    session date and that has visits left; a visit uses one. `sessions`: episode_key, step
+    (1, 2, ...), appointment_id, session_start_at, session_date. `authorizations`: episode_key,
+    authorization_number, authorization_id, decided_at, start_date, end_date, approved_visits.
+    Returns appointment_id, authorization_id (null when none was usable) and
+    has_exhausted_authorization (one covered the session but had no visits left).
+    The visits an authorization has left depend on every earlier allocation, hence a recursion.
+#}
+{% macro allocate_authorizations(sessions, authorizations) -%}
+    {{ return(adapter.dispatch('allocate_authorizations', 'lantern')(sessions, authorizations)) }}
+{%- endmacro %}
+
+{% macro default__allocate_authorizations(sessions, authorizations) -%}
+    {{ exceptions.raise_compiler_error("allocate_authorizations has no implementation for " ~ adapter.type()) }}
+{%- endmacro %}
+
+{% macro duckdb__allocate_authorizations(sessions, authorizations) -%}
+    with recursive
+
+    episode_authorizations as (
+        select
+            episode_key,
+            list(
+                struct_pack(authorization_id, decided_at, start_date, end_date, approved_visits)
+                order by authorization_number
+            ) as authorizations
+        from {{ authorizations }}
+        group by episode_key
+    ),
+
+    episodes as (
+        select
+            episodes.episode_key,
+            coalesce(episode_authorizations.authorizations, []) as authorizations
+        from (select distinct episode_key from {{ sessions }}) as episodes
+        left join episode_authorizations
+            on episodes.episode_key = episode_authorizations.episode_key
+    ),
+
+    allocation as (
+        select
+            episode_key,
+            cast(0 as bigint) as step,
+            cast(null as varchar) as appointment_id,
+            authorizations,
+            list_transform(authorizations, lambda a: 0) as used,
+            cast(null as bigint) as chosen,
+            false as has_exhausted_authorization
+        from episodes
+
+        union all
+
+        select
+            episode_key,
+            step,
+            appointment_id,
+            authorizations,
+            list_transform(
+                range(1, len(authorizations) + 1), lambda i: used[i] + case when i = chosen then 1 else 0 end
+            ) as used,
+            chosen,
+            chosen is null and len(covering) > 0 as has_exhausted_authorization
+        from (
+            select
+                *,
+                list_filter(covering, lambda i: used[i] < authorizations[i].approved_visits)[1] as chosen
+            from (
+                select
+                    allocation.episode_key,
+                    sessions.step,
+                    sessions.appointment_id,
+                    allocation.authorizations,
+                    allocation.used,
+                    -- positions of the authorizations decided by the session start that cover its date
+                    list_filter(
+                        range(1, len(allocation.authorizations) + 1),
+                        lambda i: allocation.authorizations[i].decided_at <= sessions.session_start_at
+                            and allocation.authorizations[i].start_date <= sessions.session_date
+                            and sessions.session_date <= allocation.authorizations[i].end_date
+                    ) as covering
+                from allocation
+                inner join {{ sessions }} as sessions
+                    on allocation.episode_key = sessions.episode_key
+                    and sessions.step = allocation.step + 1
+            ) as covered
+        ) as chosen_step
+    )
+
+    select
+        appointment_id,
+        authorizations[chosen].authorization_id as authorization_id,
+        has_exhausted_authorization
+    from allocation
+    where step > 0
+{%- endmacro %}
