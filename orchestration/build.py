@@ -25,6 +25,7 @@ from orchestration.environments import resources_for
 from orchestration.extract.assets import deliveries, extract_assets
 from orchestration.extract.loader import delivery_names
 from orchestration.extract.practice_config import PracticeConfigResource, practice_payer_rules
+from orchestration.mining.headline import mining_headline
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
 
@@ -45,6 +46,7 @@ class BuildSummary:
     quarantine_by_rule: list[tuple[str, str, int]] = field(default_factory=list)
     tables: list[tuple[str, int]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    mining: list[str] = field(default_factory=list)  # the mining step's headline, a line per case type
 
 
 class BuildError(RuntimeError):
@@ -156,6 +158,7 @@ def _summarize(paths: LanternPaths, summary: BuildSummary) -> None:
             summary.duplicates += duplicates
         summary.quarantine_by_rule = con.execute(_sql("quarantine_by_rule")).fetchall()
         summary.tables = con.execute(_sql("mart_tables")).fetchall()
+        summary.mining = mining_headline(con)
 
 
 def _sql(name: str) -> str:

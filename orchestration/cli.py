@@ -335,6 +335,10 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
     for name, rows in summary.tables:
         marts.add_row(name, f"{rows:,}")
     console.print(marts)
+    if summary.mining:
+        console.print("Process mining (marts.mining_*, docs/mining.md):", highlight=False)
+        for line in summary.mining:
+            console.print(f"  {line}", highlight=False, soft_wrap=True)
     console.print(f"Built in {time.perf_counter() - started:.1f} s", highlight=False)
 
 

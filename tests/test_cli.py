@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,10 @@ HELP_OPTIONS = {
         "--messy",
         "--no-messy",
         "--force",
+        "--config",
     ],
     "summary": ["--landing"],
-    "build": ["--landing", "--warehouse", "--as-of"],
+    "build": ["--landing", "--warehouse", "--as-of", "--config"],
     "mine": ["--xes", "--out", "--money"],
     "demo": ["--clinicians", "--months", "--seed"],
 }
@@ -173,3 +175,21 @@ def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Pa
     for output in (first.output, second.output):
         assert "Marts built" in output and "marts.fct_claims" in output
     assert (tmp_path / "warehouse.duckdb").is_file()
+
+
+def test_build_refuses_a_broken_practice_configuration(runner, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(Path(__file__).with_name("tiny_landing"), landing)
+    config = tmp_path / "practice.toml"
+    config.write_text('[payer_rules.default]\ntimely_filing_days = 90\nauthorization = "sometimes"\n', encoding="utf-8")
+    saved = dict(os.environ)
+    try:
+        result = runner.invoke(app, ["--home", str(tmp_path / "home"), "build", "--landing", str(landing),
+                                     "--config", str(config)], env={"COLUMNS": "200"})
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert result.exit_code == 1
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith("Error: loading the practice configuration failed")
+    assert str(config) in error and "payer_rules.default.authorization" in error and "sometimes" in error
