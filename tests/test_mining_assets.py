@@ -267,8 +267,8 @@ def test_the_headline_lantern_build_prints(warehouse, tmp_path):
     _run(warehouse, tmp_path / "exports")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         lines = mining_headline(con)
-    # Claims: most waiting 2880 of 3398 h (85%). The deviations whose claims are all denied against none without
-    # tie; the first by name is the payer rule "note signed after claim submission" (C2 alone: 1 of 3 claims).
+    # Claims: most waiting 2880 of 3398 h (85%). Of the payer-rule deviations, the note signed late (C2 alone, denied:
+    # 100% against 0% without) beats late filing (C1 and C2: 50% against 0%).
     # Journeys: waiting 6 + 42 + 24 = 72 h, 42 of them from first contact to first session (58%); no denials.
     assert lines == [
         "Claims: 3 cases in 2 variants (the most frequent 67%); fitness 0.58 against the intended process, 0% of "

@@ -1,7 +1,8 @@
 -- The mining step's headline, one row per case type: cases, variants and the most frequent
 -- variant's share; fitness against the reference model; the edge holding the most waiting time;
--- and, for claims, the payer-rule or model deviation whose claims are denied most often on first
--- pass (among deviations shown by at least 1% of claims), with the rate of the claims without it.
+-- and, for claims, the payer-rule deviation (something that can be fixed before the claim goes out,
+-- unlike the model's deviations after submission, which include the denial itself) whose claims are
+-- denied on first pass most often compared with the claims without it, with both rates.
 with variants as (
     select case_type, sum(cases) as cases, count(*) as variants, max(share) as top_variant_share
     from marts.mining_variants
@@ -17,7 +18,7 @@ bottleneck as (
 deviation as (
     select case_type, deviation, denial_rate_with, denial_rate_without, share
     from marts.mining_deviations
-    where denial_rate_with is not null and share >= 0.01
+    where source = 'payer rules' and denial_rate_with is not null
     qualify row_number() over (
         partition by case_type order by denial_rate_with - coalesce(denial_rate_without, 0) desc, deviation
     ) = 1
