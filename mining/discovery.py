@@ -150,6 +150,25 @@ def petri_net_tables(
     return places, transitions, arcs
 
 
+MODEL_ELEMENT_COLUMNS = ["diagram", "element", "id", "label", "kind", "source", "target", "initial_tokens",
+                         "final_tokens", "weight", "is_silent"]
+
+
+def model_elements(model: ProcessModel) -> pd.DataFrame:
+    """A model's Petri net and BPMN in one long table a dashboard draws from (MODEL_ELEMENT_COLUMNS): diagram
+    'petri_net' (elements place, transition, arc) or 'bpmn' (elements node, flow); `id`, `label` and `kind` for
+    places, transitions and nodes, `source` and `target` for arcs and flows."""
+    frames = [
+        model.places.rename(columns={"place": "id"}).assign(diagram="petri_net", element="place"),
+        model.transitions.rename(columns={"transition": "id"}).assign(diagram="petri_net", element="transition"),
+        model.arcs.assign(diagram="petri_net", element="arc"),
+        model.bpmn_nodes.rename(columns={"node": "id", "name": "label"}).assign(diagram="bpmn", element="node"),
+        model.bpmn_flows.assign(diagram="bpmn", element="flow"),
+    ]
+    table = pd.concat([frame for frame in frames if len(frame)], ignore_index=True)
+    return table.reindex(columns=MODEL_ELEMENT_COLUMNS)
+
+
 def bpmn_tables(bpmn) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A pm4py BPMN diagram as two tables: nodes (pm4py's id, name, kind) and sequence flows (source, target)."""
     nodes = sorted(bpmn.get_nodes(), key=lambda n: (type(n).__name__, n.get_name() or "", str(n.get_id())))

@@ -1,7 +1,9 @@
 -- Variants: cases grouped by their sequence of activities (in the events' order). For each, the
 -- number and share of cases, the throughput time of its cases in hours (last event's timestamp
 -- minus first event's timestamp, as pm4py's case durations; median and mean), and the money its
--- cases carry (each money measure summed per case: the variant's total and mean per case).
+-- cases carry (each money measure summed per case: the variant's total and mean per case); for a
+-- claim log, also the first-pass denial rate of its adjudicated cases and the median days from
+-- submission to payment (the outcome placeholders, empty otherwise: see mining.variants).
 with events as (
 $events
 ),
@@ -12,7 +14,7 @@ cases as (
         list(activity order by $order_by) as activities,
         date_diff(
             'microsecond', first(ts order by $order_by), last(ts order by $order_by)
-        ) as throughput_micros$money_per_case
+        ) as throughput_micros$money_per_case$outcome_per_case
     from events
     group by case_id
 ),
@@ -22,7 +24,7 @@ variants as (
         activities,
         count(*) as cases,
         median(throughput_micros) as median_micros,
-        avg(throughput_micros) as mean_micros$money_per_variant
+        avg(throughput_micros) as mean_micros$money_per_variant$outcome_per_variant
     from cases
     group by activities
 ),
@@ -36,7 +38,7 @@ final as (
         cases,
         cases / sum(cases) over () as share,
         median_micros / 3600e6 as median_throughput_hours,
-        mean_micros / 3600e6 as mean_throughput_hours$money_columns
+        mean_micros / 3600e6 as mean_throughput_hours$money_columns$outcome_columns
     from variants
 )
 

@@ -108,6 +108,8 @@ def test_the_asset_writes_the_process_maps_and_variants_of_each_case_type(wareho
         variants = con.execute(
             "select case_type, variant_rank, variant, activities, events, cases, charged_total, payer_paid_total, "
             "written_off_total from marts.mining_variants order by case_type, variant_rank").fetchall()
+        outcomes = con.execute("select variant_rank, denial_rate, median_days_to_payment from marts.mining_variants "
+                               "where case_type = 'claim' order by variant_rank").fetchall()
     assert _rounded(dfg) == _rounded(EXPECTED_DFG)
     assert _rounded(start_end) == _rounded(EXPECTED_START_END)
     assert variants == [
@@ -120,6 +122,9 @@ def test_the_asset_writes_the_process_maps_and_variants_of_each_case_type(wareho
         ("patient_journey", 2, "referral received -> referral lost",
          ["referral received", "referral lost"], 2, 1, 0.0, 0.0, 0.0),
     ]
+    # C1 is paid 9 days 14 hours after submission, C3 2 days after: median (9 + 14/24 + 2) / 2 days; neither
+    # is denied. C2 is denied first and never paid.
+    assert _rounded(outcomes) == _rounded([(1, 0.0, (9 + 14 / 24 + 2) / 2), (2, 1.0, None)])
     metadata = result.metadata
     assert metadata["rows_mining_dfg"].value == 7
     assert metadata["rows_mining_start_end"].value == 6
@@ -277,3 +282,30 @@ def test_the_headline_lantern_build_prints(warehouse, tmp_path):
         "Patient journeys: 3 cases in 2 variants (the most frequent 67%); fitness 0.48 against the intended process, "
         "0% of cases fit; most waiting: first contact → first session held (58% of all waiting time)",
     ]
+
+
+def test_the_asset_stores_the_discovered_and_reference_models_to_draw(warehouse, tmp_path):
+    _run(warehouse, tmp_path / "exports")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        models = con.execute("select model, tree, log_fitness, percentage_of_fitting_traces from marts.mining_models "
+                             "where case_type = 'claim' order by model").fetchall()
+        labels = con.execute("select model, list(label order by label) from marts.mining_model_elements "
+                             "where case_type = 'claim' and element = 'transition' and not is_silent "
+                             "group by model order by model").fetchall()
+        flows = con.execute("select count(*) from marts.mining_model_elements where case_type = 'claim' "
+                            "and model = 'discovered' and diagram = 'bpmn' and element = 'flow'").fetchone()[0]
+    # The two claim variants (submitted, paid, closed; submitted, denied, written off) are a choice after the
+    # submission, which every case fits; the reference model's fitness is checked in the conformance test above.
+    assert models[0] == ("discovered", "->( 'claim submitted', X( ->( 'adjudicated: paid', 'claim closed' ), "
+                                       "->( 'adjudicated: denied', 'claim written off' ) ) )", 1.0, 100.0)
+    assert models[1][0] == "reference" and models[1][1].startswith("->( 'session held', +( ->( 'note signed'")
+    assert labels == [
+        ("discovered", ["adjudicated: denied", "adjudicated: paid", "claim closed", "claim submitted",
+                        "claim written off"]),
+        ("reference", ["277CA: accepted", "adjudicated: paid", "adjudicated: partially paid",
+                       "adjudicated: patient responsibility", "claim closed", "claim submitted", "note signed",
+                       "patient billed", "patient paid", "session held"]),
+    ]
+    # BPMN: start -> submitted -> split; split -> paid -> closed -> join; split -> denied -> written off -> join;
+    # join -> end: 9 sequence flows
+    assert flows == 9

@@ -25,7 +25,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from mining.bottlenecks import Bottlenecks, bottlenecks
 from mining.conformance import Conformance, case_fitness, conformance, deviation_outcomes
 from mining.dfg import PreparedPairs, prepare_pairs, process_map
-from mining.discovery import one_case_per_variant
+from mining.discovery import discover_inductive, fitness, model_elements, one_case_per_variant
 from mining.events import check_relation, events_frame
 from mining.schema import EVENT_LOG, PM4PY_ACTIVITY, PM4PY_CASE_ID, PM4PY_TIMESTAMP, EventLogSchema
 from mining.ocel import OcelExport, write_ocel
@@ -43,7 +43,11 @@ TOP_VARIANTS = 5
 OCEL_FILE = "event_log.jsonocel"  # OCEL 2.0 JSON, the recent cases of both notions (mining.ocel.write_ocel)
 TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants", "marts.mining_bottleneck_edges",
           "marts.mining_bottleneck_activities", "marts.mining_rework", "marts.mining_conformance",
-          "marts.mining_conformance_cases", "marts.mining_deviations")
+          "marts.mining_conformance_cases", "marts.mining_deviations", "marts.mining_models",
+          "marts.mining_model_elements")
+# The inductive miner's noise threshold for the discovered model the dashboard draws beside the reference model:
+# IMf keeps the behaviour of most cases and leaves out rare detours (pm4py's customary 0.2).
+DISCOVERY_NOISE_THRESHOLD = 0.2
 # A claim case's outcome for the deviations' denial rates: its first-pass denial (kpis.md), keyed by CLM01.
 CLAIM_OUTCOMES = ("marts.fct_claims", "claim_id", "is_denied_first_pass")
 FCT_CLAIMS_KEY = AssetKey(["marts", "fct_claims"])
@@ -70,6 +74,8 @@ class CaseTypeMining:
     conformance: Conformance
     conformance_cases: pd.DataFrame
     deviations: pd.DataFrame
+    models: pd.DataFrame  # the discovered and the reference model: name, tree, fitness
+    model_elements: pd.DataFrame  # their Petri nets and BPMN diagrams (mining.discovery.model_elements)
     events: int
     xes_path: Path | None = None
     xes_log: str = "none"  # "full", "variants" (one case per variant) or "none" (no cases)
@@ -110,14 +116,36 @@ def mine_case_type(con: duckdb.DuckDBPyConnection, case_type: str, relation: str
     """The process map (DFG, start and end activities) and the variants (with money) of one case type."""
     log = prepare_case_type(con, case_type, relation, schema)
     mapped = process_map(con, log.relation, schema=schema, prepared=log.pairs)
-    table = variants(con, log.relation, schema=schema)
+    table = variants(con, log.relation, schema=schema, claim_outcomes=case_type == "claim")
     events = int((table["events"] * table["cases"]).sum()) if len(table) else 0
     waits = bottlenecks(con, log.relation, schema=schema)
     redone = rework(con, log.relation, schema=schema, minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
     redone = redone.assign(minutes_per_rework=MINUTES_PER_REWORK, hourly_rate=HOURLY_RATE)
     checked, per_case, deviations = check_conformance(con, log, schema)
+    models, elements = draw_models(table, checked, schema)
     return CaseTypeMining(case_type, mapped.dfg, mapped.start_end, table, waits, redone, checked, per_case, deviations,
-                          events)
+                          models, elements, events)
+
+
+def draw_models(table: pd.DataFrame, checked: Conformance, schema: EventLogSchema = EVENT_LOG
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model the inductive miner discovers on the variants (with the token-based fitness of the log on it) and
+    the reference model (with its alignment fitness), as rows, and their diagrams as elements."""
+    reference = checked.model.process_model()
+    rows = [{"model": "reference", "name": checked.model.name, "tree": checked.model.tree, "noise_threshold": None,
+             "fitness_method": checked.method, "log_fitness": checked.fitness.log_fitness,
+             "percentage_of_fitting_traces": checked.fitness.percentage_of_fitting_traces}]
+    elements = [model_elements(reference).assign(model="reference")]
+    if len(table):
+        counts = variant_counts(table)
+        discovered = discover_inductive(counts, DISCOVERY_NOISE_THRESHOLD)
+        replayed = fitness(counts, discovered.net, discovered.initial_marking, discovered.final_marking, schema=schema)
+        rows.append({"model": "discovered", "name": f"inductive miner (IMf, noise {DISCOVERY_NOISE_THRESHOLD})",
+                     "tree": discovered.tree, "noise_threshold": DISCOVERY_NOISE_THRESHOLD,
+                     "fitness_method": replayed.method, "log_fitness": replayed.log_fitness,
+                     "percentage_of_fitting_traces": replayed.percentage_of_fitting_traces})
+        elements.append(model_elements(discovered).assign(model="discovered"))
+    return pd.DataFrame(rows), pd.concat(elements, ignore_index=True)
 
 
 def check_conformance(con: duckdb.DuckDBPyConnection, log: CaseTypeLog, schema: EventLogSchema = EVENT_LOG
@@ -191,6 +219,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
                     "percentage_of_fitting_traces": one.conformance.fitness.percentage_of_fitting_traces}]),
                 "marts.mining_conformance_cases": one.conformance_cases,
                 "marts.mining_deviations": one.deviations,
+                "marts.mining_models": one.models,
+                "marts.mining_model_elements": one.model_elements,
             }
             for table, frame in frames.items():
                 if frame.empty:

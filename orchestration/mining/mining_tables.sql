@@ -36,7 +36,9 @@ create or replace table marts.mining_variants (
     patient_paid_total double,
     patient_paid_per_case double,
     written_off_total double,
-    written_off_per_case double
+    written_off_per_case double,
+    denial_rate double,
+    median_days_to_payment double
 );
 
 create or replace table marts.mining_bottleneck_edges (
@@ -124,4 +126,31 @@ create or replace table marts.mining_deviations (
     denial_cases_without bigint,
     denied_without bigint,
     denial_rate_without double
+);
+
+create or replace table marts.mining_models (
+    case_type varchar not null,
+    model varchar not null,
+    name varchar not null,
+    tree varchar not null,
+    noise_threshold double,
+    fitness_method varchar not null,
+    log_fitness double,
+    percentage_of_fitting_traces double
+);
+
+create or replace table marts.mining_model_elements (
+    case_type varchar not null,
+    model varchar not null,
+    diagram varchar not null,
+    element varchar not null,
+    id varchar,
+    label varchar,
+    kind varchar,
+    source varchar,
+    target varchar,
+    initial_tokens integer,
+    final_tokens integer,
+    weight integer,
+    is_silent boolean
 );
