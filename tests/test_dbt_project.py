@@ -754,7 +754,8 @@ def test_leadership_adolescent_anxiety(warehouse: Path) -> None:
     assert c1["gad7_share_measurable"] == pytest.approx(10 / 11)
     # reliably improved (>= 4 points): M001 (15 -> 10) and M105..M109 (drops of 4..8) = 6 of 10
     assert c1["gad7_reliable_improvement_rate"] == pytest.approx(0.6)
-    assert c1["note_completeness"] is None  # the rulebook checker fills it later
+    # every note here reads "Session note.": none shows the elements its CPT code requires
+    assert c1["note_completeness"] == 0.0
     # C1's claims for them: A1, A11 paid, A12 denied on first pass -> 1 / 3
     assert c1["initial_denial_rate"] == pytest.approx(1 / 3)
     # waits: M001 35 days, M1nn 10..19 days -> the middle of 11 values is 15
@@ -791,10 +792,12 @@ def test_schemas_and_docs(warehouse: Path) -> None:
 def test_every_mart_column_is_described_and_contracted() -> None:
     spec = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "_marts.yml").read_text())
     sql_models = {p.stem for p in (PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    python_models = {p.stem for p in (PROJECT_DIR / "models" / "marts").glob("*.py")}
     described = {m["name"]: m for m in spec["models"]}
-    assert set(described) == sql_models
+    assert set(described) == sql_models | python_models
     for name, model in described.items():
-        assert model["config"]["contract"]["enforced"], name
+        # dbt enforces contracts on SQL models only; a Python model's columns are checked by its own tests
+        assert model["config"]["contract"]["enforced"] == (name in sql_models), name
         assert model.get("description"), name
         for column in model["columns"]:
             assert column.get("description") and column.get("data_type"), f"{name}.{column['name']}"

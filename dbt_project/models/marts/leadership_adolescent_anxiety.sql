@@ -3,10 +3,11 @@
 -- completed session; adolescent = 13 to 17 at it; anxiety = any ICD-10-CM code under F40, F41 or
 -- F93.0 recorded for them):
 --   patients seen; GAD-7 reliable improvement rate (reliably improved / measurable) and share
---   measurable (measurable / patients seen); note completeness (null until the documentation
---   rulebook checker, a later issue's int_notes_checked, exists); initial denial rate of the
---   clinician's claims for these patients; median wait for first session of these patients (from
---   the referral that brought them in).
+--   measurable (measurable / patients seen); note completeness (the clinician's final notes for
+--   these patients that pass the documentation rulebook / those of them whose CPT code the
+--   rulebook lists, from note_documentation); initial denial rate of the clinician's claims for
+--   these patients; median wait for first session of these patients (from the referral that
+--   brought them in).
 -- A group of fewer than 11 patients is suppressed (the CMS cell-size rule): every measure null,
 -- is_suppressed true.
 with
@@ -29,6 +30,14 @@ claims as (
 
 referrals as (
     select * from {{ ref('fct_referrals') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+note_checks as (
+    select * from {{ ref('note_documentation') }}
 ),
 
 as_of as (
@@ -78,6 +87,21 @@ denials as (
     group by cohort_patients.clinician_npi
 ),
 
+-- The clinician's own sessions with these patients that have a final note, and whether it passes.
+notes as (
+    select
+        cohort_patients.clinician_npi,
+        sum(case when note_checks.passes_rulebook is not null then 1 else 0 end) as notes_checked,
+        sum(case when note_checks.passes_rulebook then 1 else 0 end) as notes_passing
+    from cohort_patients
+    inner join sessions
+        on cohort_patients.patient_mrn = sessions.patient_mrn
+        and cohort_patients.clinician_npi = sessions.clinician_npi
+    inner join note_checks
+        on sessions.appointment_id = note_checks.appointment_id
+    group by cohort_patients.clinician_npi
+),
+
 waits as (
     select
         cohort_patients.clinician_npi,
@@ -98,6 +122,7 @@ measured as (
         gad7.measurable_patients * 1.0 / nullif(patients_seen.patients_seen, 0) as gad7_share_measurable,
         gad7.reliably_improved_patients * 1.0 / nullif(gad7.measurable_patients, 0)
             as gad7_reliable_improvement_rate,
+        notes.notes_passing * 1.0 / nullif(notes.notes_checked, 0) as note_completeness,
         denials.first_pass_denials * 1.0 / nullif(denials.claims_adjudicated, 0) as initial_denial_rate,
         waits.wait_for_first_session_median_days
     from clinicians
@@ -105,6 +130,8 @@ measured as (
         on clinicians.clinician_npi = patients_seen.clinician_npi
     left join gad7
         on clinicians.clinician_npi = gad7.clinician_npi
+    left join notes
+        on clinicians.clinician_npi = notes.clinician_npi
     left join denials
         on clinicians.clinician_npi = denials.clinician_npi
     left join waits
@@ -123,7 +150,8 @@ final as (
             as {{ lantern.type_double() }}) as gad7_reliable_improvement_rate,
         cast(case when not measured.is_suppressed then measured.gad7_share_measurable end
             as {{ lantern.type_double() }}) as gad7_share_measurable,
-        cast(null as {{ lantern.type_double() }}) as note_completeness,
+        cast(case when not measured.is_suppressed then measured.note_completeness end
+            as {{ lantern.type_double() }}) as note_completeness,
         cast(case when not measured.is_suppressed then measured.initial_denial_rate end
             as {{ lantern.type_double() }}) as initial_denial_rate,
         cast(case when not measured.is_suppressed then measured.wait_for_first_session_median_days end

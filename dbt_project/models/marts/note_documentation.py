@@ -1,0 +1,66 @@
+"""marts.note_documentation: every final progress note checked against the documentation rulebook of kpis.md.
+
+One row per session with a final (signed) note, keyed by appointment_id: the note is the Encounter's first
+signed DocumentReference (fct_sessions.final_note_id), its CPT code and length are the session's. The check is
+models.documentation.checker.check_note: has_<element> per rulebook element, the CPT code's required elements,
+the missing ones, whether the Encounter's length fits the code's minutes, whether the note passes (every required
+element present; the length is not part of passing), and the evidence text of each element found.
+
+A Python model because the checker is Python; it reads the two tables it needs through dbt.ref and returns an
+Arrow table whose types are the YAML's.
+"""
+
+import pyarrow as pa
+
+from models.documentation.checker import check_note
+from models.documentation.rulebook import ELEMENTS
+
+SCHEMA = pa.schema(
+    [
+        ("appointment_id", pa.string()),
+        ("note_id", pa.string()),
+        ("cpt_code", pa.string()),
+        ("session_minutes", pa.float64()),
+        *((f"has_{element}", pa.bool_()) for element in ELEMENTS),
+        ("required_elements", pa.list_(pa.string())),
+        ("missing_elements", pa.list_(pa.string())),
+        ("length_fits_cpt", pa.bool_()),
+        ("passes_rulebook", pa.bool_()),
+        *((f"evidence_{element}", pa.string()) for element in ELEMENTS),
+    ]
+)
+
+
+def checked_notes(rows) -> pa.Table:
+    """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples."""
+    columns = {name: [] for name in SCHEMA.names}
+    for appointment_id, note_id, cpt_code, session_minutes, note_text in rows:
+        check = check_note(note_text or "", cpt_code or "", session_minutes)
+        columns["appointment_id"].append(appointment_id)
+        columns["note_id"].append(note_id)
+        columns["cpt_code"].append(cpt_code)
+        columns["session_minutes"].append(session_minutes)
+        for element_check in check.elements:
+            columns[f"has_{element_check.element}"].append(element_check.present)
+            evidence = element_check.evidence
+            columns[f"evidence_{element_check.element}"].append(evidence.text if evidence is not None else None)
+        columns["required_elements"].append(list(check.required_elements))
+        columns["missing_elements"].append(list(check.missing_elements))
+        columns["length_fits_cpt"].append(check.length_fits_cpt)
+        columns["passes_rulebook"].append(check.passes_rulebook)
+    return pa.table(columns, schema=SCHEMA)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    sessions = dbt.ref("fct_sessions").filter("has_final_note").select(
+        "appointment_id, final_note_id, cpt_code, session_minutes"
+    )
+    notes = dbt.ref("int_notes_resolved").select("document_reference_id, note_text")
+    rows = (
+        sessions.join(notes, "final_note_id = document_reference_id")
+        .select("appointment_id, final_note_id, cpt_code, session_minutes, note_text")
+        .order("appointment_id")
+        .fetchall()
+    )
+    return checked_notes(rows)
