@@ -21,15 +21,19 @@ import duckdb
 from dagster import DagsterInstance, materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from models.denial.store import promoted_version
 from orchestration.environments import resources_for
 from orchestration.extract.assets import deliveries, extract_assets
 from orchestration.extract.loader import delivery_names
 from orchestration.extract.practice_config import PracticeConfigResource, practice_payer_rules
 from orchestration.mining.headline import mining_headline
+from orchestration.models.assets import promoted_headline
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
 
 SQL_DIR = Path(__file__).with_name("sql")
+SHORT_HISTORY_MONTHS = 24  # under this many months with adjudicated claims, test and validation take 3 and 2
+MIN_HISTORY_MONTHS = 6  # the fewest a model can be trained and tested on: 3 test, 2 validation, 1 train
 # The command line prints its own summary; Dagster's console log says only what went wrong.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -47,6 +51,8 @@ class BuildSummary:
     tables: list[tuple[str, int]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     mining: list[str] = field(default_factory=list)  # the mining step's headline, a line per case type
+    model: str = ""  # what the denial-model step did
+    model_headline: str | None = None  # the promoted model's card headline
 
 
 class BuildError(RuntimeError):
@@ -54,7 +60,7 @@ class BuildError(RuntimeError):
 
 
 def run_build(paths: LanternPaths, environment: str = "local", as_of: date | None = None,
-              stage: Stage | None = None) -> BuildSummary:
+              stage: Stage | None = None, retrain: bool = False) -> BuildSummary:
     announce = stage or (lambda text: None)
     if not paths.landing.is_dir():
         raise BuildError(f"landing zone not found: {paths.landing}")
@@ -123,8 +129,49 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if not result.success:
         raise BuildError(f"mining the event log failed: {_first_error(result)} (log: {log})")
     summary.seconds["event_log_mining"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    summary.model = _score_denial_risk(paths, instance, resources, retrain, announce)
+    summary.seconds["denial_model"] = time.perf_counter() - started
     _summarize(paths, summary)
     return summary
+
+
+def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources: dict, retrain: bool,
+                       announce: Stage) -> str:
+    """Score every claim and unbilled session (marts.claim_denial_risk) with the promoted denial model; first train a
+    candidate and run its blocking check when asked to or when no model is promoted yet. Returns what happened."""
+    from orchestration.models.assets import claim_denial_risk, denial_model, denial_model_promotion
+    from orchestration.models.resources import ModelStoreResource, TruthResource
+
+    store = paths.model_store / "denial"
+    resources = {**resources, "model_store": ModelStoreResource(path=str(store)),
+                 "truth": TruthResource(path=str(paths.truth))}
+    train = retrain or promoted_version(store) is None
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        months = con.execute(_sql("labelled_months")).fetchone()[0]
+    if train and months < MIN_HISTORY_MONTHS:
+        announce(f"not training a denial model: {months} months of adjudicated claims, it needs {MIN_HISTORY_MONTHS}")
+        return (f"not trained: {months} months of adjudicated claims, a model needs {MIN_HISTORY_MONTHS} "
+                f"(3 to test, 2 to validate, 1 to train); marts.claim_denial_risk is not built")
+    announce("training the denial model, checking it and scoring the claims" if train
+             else f"scoring the claims with the promoted denial model {promoted_version(store)}")
+    # A practice with under two years of adjudicated history keeps more of it for training.
+    split = {} if months >= SHORT_HISTORY_MONTHS else {"test_months": 3, "validation_months": 2}
+    run_config = {**QUIET, "ops": {"models__denial_model": {"config": split}}}
+    assets = [denial_model, denial_model_promotion, claim_denial_risk]
+    log = paths.home / "logs" / "denial_model.log"
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        result = materialize(assets, selection=None if train else [claim_denial_risk], instance=instance,
+                             resources=resources, run_config=run_config, raise_on_error=False)
+    failed_check = any(not evaluation.passed for evaluation in result.get_asset_check_evaluations())
+    if failed_check:
+        kept = promoted_version(store)
+        return (f"the new candidate failed its promotion check; {'the promoted ' + kept + ' scored the claims' if kept else 'no model is promoted, nothing was scored'} "
+                f"(log: {log})")
+    if not result.success:
+        raise BuildError(f"the denial model failed: {_first_error(result)} (log: {log})")
+    return f"model {promoted_version(store)}" + (" trained, checked and promoted" if train else " reused")
 
 
 def _first_error(result) -> str:
@@ -159,6 +206,7 @@ def _summarize(paths: LanternPaths, summary: BuildSummary) -> None:
         summary.quarantine_by_rule = con.execute(_sql("quarantine_by_rule")).fetchall()
         summary.tables = con.execute(_sql("mart_tables")).fetchall()
         summary.mining = mining_headline(con)
+    summary.model_headline = promoted_headline(paths.model_store / "denial")
 
 
 def _sql(name: str) -> str:

@@ -298,7 +298,7 @@ def _stage_printer(console: Console, started: float) -> Callable[[str], None]:
     return stage
 
 
-def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
+def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False) -> None:
     from orchestration.build import BuildError, run_build
     from orchestration.environments import environment_name
 
@@ -310,7 +310,7 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
             printed(text)
             status.update(text)
         try:
-            summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage)
+            summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain)
         except BuildError as error:
             _fail(str(error), code=1)
     table = Table(title=f"Warehouse {paths.warehouse}")
@@ -339,6 +339,11 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console) -> None:
         console.print("Process mining (marts.mining_*, docs/mining.md):", highlight=False)
         for line in summary.mining:
             console.print(f"  {line}", highlight=False, soft_wrap=True)
+    if summary.model:
+        console.print(f"Denial risk (marts.claim_denial_risk, model store {paths.model_store / 'denial'}): "
+                      f"{summary.model}", highlight=False, soft_wrap=True)
+        if summary.model_headline:
+            console.print(f"  {summary.model_headline}", highlight=False, soft_wrap=True)
     console.print(f"Built in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
@@ -356,10 +361,13 @@ def build(
                                       help="As-of date for the measures (default: the newest delivery's date).")
     ] = None,
     config: Annotated[Path | None, typer.Option(help=CONFIG_HELP, dir_okay=False)] = None,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train a new denial model (promoted only if it passes its "
+                                                            "check) instead of reusing the promoted one.")] = False,
 ) -> None:
-    """Load every delivery of a landing zone and build the warehouse (the whole asset graph, in-process)."""
+    """Load every delivery of a landing zone, build the warehouse, mine it and score the claims' denial risk (the whole
+    asset graph, in-process)."""
     paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
-    _build(paths, as_of.date() if as_of else None, Console())
+    _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain)
 
 
 # ----------------------------------------------------------------------------- mine

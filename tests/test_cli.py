@@ -34,7 +34,7 @@ HELP_OPTIONS = {
         "--config",
     ],
     "summary": ["--landing"],
-    "build": ["--landing", "--warehouse", "--as-of", "--config"],
+    "build": ["--landing", "--warehouse", "--as-of", "--config", "--retrain"],
     "mine": ["--xes", "--out", "--money"],
     "demo": ["--clinicians", "--months", "--seed"],
 }
@@ -174,6 +174,8 @@ def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Pa
     assert second.exit_code == 0 and "reus" in second.output.lower()
     for output in (first.output, second.output):
         assert "Marts built" in output and "marts.fct_claims" in output
+        # one month (after the generator's 3-month burn-in) is too little history for a denial model: said, not failed
+        assert re.search(r"not trained: [1-5] months of adjudicated claims, a model needs 6", " ".join(output.split()))
     assert (tmp_path / "warehouse.duckdb").is_file()
 
 
