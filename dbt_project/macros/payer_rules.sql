@@ -155,3 +155,32 @@
     from allocation
     where step > 0
 {%- endmacro %}
+
+{#
+    The eligibility checks of each row of `rows` (columns claim_id, patient_mrn, payer_id,
+    session_start_at, date_of_service) with the row's patient and payer, done at or before its
+    session start (on or before its date of service when there is no session), ranked newest first
+    (`check_rank` 1 is the latest: what the front desk knew when the session was held).
+    Returns claim_id, checked_at, eligibility_result, check_rank.
+#}
+{% macro ranked_eligibility_checks(rows, eligibility_checks) -%}
+    select
+        {{ rows }}.claim_id,
+        {{ eligibility_checks }}.checked_at,
+        {{ eligibility_checks }}.eligibility_result,
+        row_number() over (
+            partition by {{ rows }}.claim_id
+            order by {{ eligibility_checks }}.checked_at desc, {{ eligibility_checks }}.eligibility_check_id desc
+        ) as check_rank
+    from {{ rows }}
+    inner join {{ eligibility_checks }}
+        on {{ rows }}.patient_mrn = {{ eligibility_checks }}.patient_mrn
+        and {{ rows }}.payer_id = {{ eligibility_checks }}.payer_id
+        and (
+            {{ eligibility_checks }}.checked_at <= {{ rows }}.session_start_at
+            or (
+                {{ rows }}.session_start_at is null
+                and {{ lantern.local_date(eligibility_checks ~ '.checked_at') }} <= {{ rows }}.date_of_service
+            )
+        )
+{%- endmacro %}

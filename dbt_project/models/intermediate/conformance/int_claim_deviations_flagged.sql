@@ -56,25 +56,7 @@ submitted as (
 -- The latest check of the claim's patient with the claim's payer at or before the session start
 -- (on or before the date of service when the PM holds no session for the claim).
 ranked_checks as (
-    select
-        submitted.claim_id,
-        eligibility_checks.checked_at,
-        eligibility_checks.eligibility_result,
-        row_number() over (
-            partition by submitted.claim_id
-            order by eligibility_checks.checked_at desc, eligibility_checks.eligibility_check_id desc
-        ) as check_rank
-    from submitted
-    inner join eligibility_checks
-        on submitted.patient_mrn = eligibility_checks.patient_mrn
-        and submitted.payer_id = eligibility_checks.payer_id
-        and (
-            eligibility_checks.checked_at <= submitted.session_start_at
-            or (
-                submitted.session_start_at is null
-                and {{ lantern.local_date('eligibility_checks.checked_at') }} <= submitted.date_of_service
-            )
-        )
+    {{ lantern.ranked_eligibility_checks('submitted', 'eligibility_checks') }}
 ),
 
 latest_checks as (

@@ -66,25 +66,7 @@ covering_authorizations as (
 -- The latest check of the patient with the row's payer at or before the session start (on or
 -- before the date of service when the PM holds no session for the claim).
 ranked_checks as (
-    select
-        scored.claim_id,
-        eligibility_checks.checked_at,
-        eligibility_checks.eligibility_result,
-        row_number() over (
-            partition by scored.claim_id
-            order by eligibility_checks.checked_at desc, eligibility_checks.eligibility_check_id desc
-        ) as check_rank
-    from scored
-    inner join eligibility_checks
-        on scored.patient_mrn = eligibility_checks.patient_mrn
-        and scored.payer_id = eligibility_checks.payer_id
-        and (
-            eligibility_checks.checked_at <= scored.session_start_at
-            or (
-                scored.session_start_at is null
-                and {{ lantern.local_date('eligibility_checks.checked_at') }} <= scored.date_of_service
-            )
-        )
+    {{ lantern.ranked_eligibility_checks('scored', 'eligibility_checks') }}
 ),
 
 latest_checks as (
