@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_claim_features'}}}) }}  -- shown in Dagster as a check of fct_claim_features
 {#
     The denial model's checks of a billed claim are the deviations the conformance mart reports for
     it: the same authorization, eligibility, note-signature and filing facts, read the same way.

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_claim_features'}}}) }}  -- shown in Dagster as a check of fct_claim_features
 {#
     A row's documentation features are note_documentation's check of its session's note when that
     note was signed by scored_at (the missing count is the length of its missing_elements), and

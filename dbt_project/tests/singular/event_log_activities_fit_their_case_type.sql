@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'event_log'}}}) }}  -- shown in Dagster as a check of event_log
 {# Every event's activity is one the event_activities seed names for the event's case type. #}
 select
     events.event_id,

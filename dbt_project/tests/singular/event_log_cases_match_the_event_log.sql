@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'event_log_cases'}}}) }}  -- shown in Dagster as a check of event_log_cases
 {# Each case of event_log_cases summarizes exactly its events: as many, first and last at its bounds, numbered 1..n. #}
 with
 
