@@ -158,7 +158,7 @@ def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources
              else f"scoring the claims with the promoted denial model {promoted_version(store)}")
     # A practice with under two years of adjudicated history keeps more of it for training.
     split = {} if months >= SHORT_HISTORY_MONTHS else {"test_months": 3, "validation_months": 2}
-    run_config = {**QUIET, "ops": {"models__denial_model": {"config": split}}}
+    run_config = {**QUIET, "ops": {"models__denial_model": {"config": split}}} if train else QUIET
     assets = [denial_model, denial_model_promotion, claim_denial_risk]
     log = paths.home / "logs" / "denial_model.log"
     with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
@@ -167,8 +167,8 @@ def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources
     failed_check = any(not evaluation.passed for evaluation in result.get_asset_check_evaluations())
     if failed_check:
         kept = promoted_version(store)
-        return (f"the new candidate failed its promotion check; {'the promoted ' + kept + ' scored the claims' if kept else 'no model is promoted, nothing was scored'} "
-                f"(log: {log})")
+        outcome = f"the promoted {kept} scored the claims" if kept else "no model is promoted, nothing was scored"
+        return f"the new candidate failed its promotion check; {outcome} (log: {log})"
     if not result.success:
         raise BuildError(f"the denial model failed: {_first_error(result)} (log: {log})")
     return f"model {promoted_version(store)}" + (" trained, checked and promoted" if train else " reused")
