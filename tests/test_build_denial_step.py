@@ -4,6 +4,7 @@ re-scores; --retrain trains v0002 and promotes it only through its check."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import duckdb
@@ -29,8 +30,13 @@ def home(built_small_practice, tmp_path):
 
 def _step(home, practice, retrain: bool, messages: list[str]) -> str:
     paths = LanternPaths.resolve(home=home, truth=practice.truth, env={})
-    resources = resources_for(paths, "local", str(DBT_PROJECT_DIR))
-    return _score_denial_risk(paths, DagsterInstance.ephemeral(), resources, retrain, messages.append)
+    saved = dict(os.environ)  # resources_for sets the warehouse and the tools' variables for its run
+    try:
+        resources = resources_for(paths, "local", str(DBT_PROJECT_DIR))
+        return _score_denial_risk(paths, DagsterInstance.ephemeral(), resources, retrain, messages.append)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def test_the_build_trains_once_then_reuses_and_retrains_on_request(built_small_practice, home):

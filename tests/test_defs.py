@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 from dagster import AssetKey
@@ -16,13 +17,18 @@ from orchestration.project import DBT_PROJECT_DIR
 @pytest.fixture(scope="module")
 def defs(tmp_path_factory):
     paths = LanternPaths.resolve(home=tmp_path_factory.mktemp("home"))
-    dbt = resources_for(paths, "ci", str(DBT_PROJECT_DIR))["dbt"]
-    from orchestration.warehouse.assets import dbt_project
+    saved = dict(os.environ)  # resources_for sets the warehouse and the tools' variables: not for later tests
+    try:
+        dbt = resources_for(paths, "ci", str(DBT_PROJECT_DIR))["dbt"]
+        from orchestration.warehouse.assets import dbt_project
 
-    project = dbt_project("ci")
-    dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()  # what `dagster dev` does at start
-    module = importlib.import_module("orchestration.definitions")
-    return module.defs
+        project = dbt_project("ci")
+        dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()  # what `dagster dev` does at start
+        module = importlib.import_module("orchestration.definitions")
+        return module.defs
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def test_every_raw_table_is_an_asset_with_a_contract_check(defs):
