@@ -21,7 +21,7 @@ from string import Template
 import duckdb
 import pandas as pd
 
-from mining.schema import EVENT_LOG, EventLogSchema
+from mining.schema import EVENT_LOG, EventLogSchema, Money
 
 _RELATION = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}")
 
@@ -77,6 +77,31 @@ def check_relation(relation: str) -> str:
 def sql_file(name: str) -> Template:
     """One of the SQL files beside this module, as a template ($placeholders)."""
     return Template(resources.files("mining").joinpath(name).read_text(encoding="utf-8"))
+
+
+def case_money_sql(money: Sequence[Money]) -> tuple[str, list[object]]:
+    """Select items (each after a comma) summing every money measure over a case's events, as `<name>` (0 for a
+    case without such money), and their parameters. Money is read as double: a text attribute, as XES often has,
+    counts where it is a number."""
+    sql, parameters = "", []
+    for m in money:
+        value = f"try_cast({quote(m.column)} as double)"
+        if m.activities:
+            value = f"case when activity in ({', '.join('?' * len(m.activities))}) then {value} end"
+            parameters.extend(m.activities)
+        sql += f",\n        coalesce(sum({value}), 0) as {quote(m.name)}"
+    return sql, parameters
+
+
+def paying_event_sql(schema: EventLogSchema, has_cash_column: bool) -> tuple[str, list[object]]:
+    """The condition that an event pays (`schema.cash`: one of its activities with a positive amount), and its
+    parameters; `false` when the log has no such column (then no event pays)."""
+    if not has_cash_column:
+        return "false", []
+    paid = f"try_cast({quote(schema.cash.column)} as double) > 0"
+    if not schema.cash.activities:
+        return paid, []
+    return f"activity in ({', '.join('?' * len(schema.cash.activities))}) and {paid}", list(schema.cash.activities)
 
 
 def relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:

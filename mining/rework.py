@@ -11,7 +11,15 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from mining.events import NO_FILTER, EventFilter, events_query, quote, relation_columns
+from mining.events import (
+    NO_FILTER,
+    EventFilter,
+    case_money_sql,
+    events_query,
+    paying_event_sql,
+    quote,
+    relation_columns,
+)
 from mining.schema import EVENT_LOG, EventLogSchema, Money
 
 # The staff-cost defaults, assumptions (see `rework`): an hour of billing staff time at $25 an hour per rework.
@@ -68,29 +76,16 @@ def rework(
     query = events_query(con, events_relation, schema, filters, extra_columns=columns)
     parameters = list(query.parameters)
 
-    parameters.append(schema.cash_from)
-    paid = "false"  # without the column, no event pays: no days to cash
-    if cash:
-        paid = f"try_cast({quote(cash.column)} as double) > 0"
-        if cash.activities:
-            paid = f"activity in ({', '.join('?' * len(cash.activities))}) and {paid}"
-            parameters.extend(cash.activities)
-
-    per_case, with_without = "", ""
-    for m in money:
-        # as in mining.variants: money as double, a text attribute read as a number where it is one
-        value = f"try_cast({quote(m.column)} as double)"
-        if m.activities:
-            value = f"case when activity in ({', '.join('?' * len(m.activities))}) then {value} end"
-            parameters.extend(m.activities)
-        per_case += f",\n        coalesce(sum({value}), 0) as {quote(m.name)}"
-        with_without += (f",\n        avg({quote(m.name)}) filter (where has) as {quote(m.name + '_per_case_with')},"
-                         f"\n        avg({quote(m.name)}) filter (where not has) as "
-                         f"{quote(m.name + '_per_case_without')}")
+    paid, paid_parameters = paying_event_sql(schema, cash is not None)
+    money_per_case, money_parameters = case_money_sql(money)
+    parameters += [schema.cash_from, *paid_parameters, *money_parameters]
+    with_without = "".join(
+        f",\n        avg({quote(m.name)}) filter (where has) as {quote(m.name + '_per_case_with')},"
+        f"\n        avg({quote(m.name)}) filter (where not has) as {quote(m.name + '_per_case_without')}"
+        for m in money)
     parameters.append(list(schema.rework_activities))
 
-    sql = query.render("rework.sql", paid=paid, money_per_case=per_case,
-                       money_with_without=with_without)
+    sql = query.render("rework.sql", paid=paid, money_per_case=money_per_case, money_with_without=with_without)
     table = con.execute(sql, parameters).df()
     table = table.astype({"cases": "int64", "rework_events": "int64", "share": "float64",
                           "median_days_to_cash_with": "float64", "median_days_to_cash_without": "float64"})

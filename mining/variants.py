@@ -9,7 +9,15 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from mining.events import NO_FILTER, EventFilter, events_query, quote, relation_columns
+from mining.events import (
+    NO_FILTER,
+    EventFilter,
+    case_money_sql,
+    events_query,
+    paying_event_sql,
+    quote,
+    relation_columns,
+)
 from mining.schema import EVENT_LOG, EventLogSchema, Money
 
 
@@ -40,28 +48,21 @@ def variants(
     columns = list(dict.fromkeys([m.column for m in money] + ([schema.cash.column] if claim_outcomes else [])))
     query = events_query(con, events_relation, schema, filters, extra_columns=columns)
 
-    per_case, per_variant, outputs, parameters = "", "", "", list(query.parameters)
-    for m in money:
-        # Money as double: a text attribute (as XES often has) is read as a number where it is one.
-        value = f"try_cast({quote(m.column)} as double)"
-        if m.activities:
-            value = f"case when activity in ({', '.join('?' * len(m.activities))}) then {value} end"
-            parameters.extend(m.activities)
-        per_case += f",\n        coalesce(sum({value}), 0) as {quote(m.name)}"
-        per_variant += (f",\n        sum({quote(m.name)}) as {quote(m.name + '_total')},"
-                        f"\n        avg({quote(m.name)}) as {quote(m.name + '_per_case')}")
-        outputs += f",\n        {quote(m.name + '_total')},\n        {quote(m.name + '_per_case')}"
+    per_case, money_parameters = case_money_sql(money)
+    parameters = [*query.parameters, *money_parameters]
+    per_variant = "".join(f",\n        sum({quote(m.name)}) as {quote(m.name + '_total')},"
+                          f"\n        avg({quote(m.name)}) as {quote(m.name + '_per_case')}" for m in money)
+    outputs = "".join(f",\n        {quote(m.name + '_total')},\n        {quote(m.name + '_per_case')}" for m in money)
     outcome_per_case = outcome_per_variant = outcome_columns = ""
     if claim_outcomes:
         adjudications = ", ".join("?" * len(schema.adjudications))
-        cash_activities = ", ".join("?" * len(schema.cash.activities)) or "activity"
+        paid, paid_parameters = paying_event_sql(schema, True)
         outcome_per_case = (
             f",\n        first(activity = ? order by {query.order_by}) filter (where activity in ({adjudications}))"
             f" as is_denied_first_pass,"
             f"\n        date_diff('microsecond', first(ts order by {query.order_by}) filter (where activity = ?),"
-            f" first(ts order by {query.order_by}) filter (where activity in ({cash_activities})"
-            f" and try_cast({quote(schema.cash.column)} as double) > 0)) as payment_micros")
-        parameters.extend([schema.denial, *schema.adjudications, schema.cash_from, *schema.cash.activities])
+            f" first(ts order by {query.order_by}) filter (where {paid})) as payment_micros")
+        parameters.extend([schema.denial, *schema.adjudications, schema.cash_from, *paid_parameters])
         outcome_per_variant = (",\n        avg(is_denied_first_pass::integer) as denial_rate,"
                                "\n        median(payment_micros) as median_payment_micros")
         outcome_columns = ",\n        denial_rate,\n        median_payment_micros / 86400e6 as median_days_to_payment"
