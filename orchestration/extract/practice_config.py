@@ -14,6 +14,7 @@ from dagster import AssetExecutionContext, AssetKey, ConfigurableResource, Mater
 
 from connectors.practice_config import PracticeConfig, read_practice_config
 from orchestration.resources import WarehouseResource
+from orchestration.transactions import transaction
 
 SQL = Path(__file__).with_name
 PAYER_RULES_KEY = AssetKey(["raw", "practice_payer_rules"])
@@ -29,8 +30,7 @@ def write_payer_rules(con: duckdb.DuckDBPyConnection, config: PracticeConfig) ->
     """Replace raw.practice_payer_rules with `config`'s rules, in one transaction; the rows written."""
     insert = SQL("practice_payer_rules_insert.sql").read_text()
     source_file = str(config.path) if config.found else None
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(SQL("practice_payer_rules_create.sql").read_text())
         for rule in config.rules:
             con.execute(insert, {
@@ -40,10 +40,6 @@ def write_payer_rules(con: duckdb.DuckDBPyConnection, config: PracticeConfig) ->
                 "treatment_plan_review_days": rule.treatment_plan_review_days,
                 "source_file": source_file, "file_sha256": config.sha256,
             })
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
     return len(config.rules)
 
 

@@ -33,6 +33,7 @@ from mining.reference_model import MODELS
 from mining.rework import HOURLY_RATE, MINUTES_PER_REWORK, rework
 from mining.variants import variant_counts, variants
 from orchestration.resources import ExportsResource, WarehouseResource
+from orchestration.transactions import registered, transaction
 
 EVENT_LOG_RELATION = "marts.event_log"
 EVENT_LOG_KEY = AssetKey(["marts", "event_log"])
@@ -199,8 +200,7 @@ def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_di
 def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) -> dict[str, int]:
     """Replace the mining tables' contents with these case types' results, in one transaction; rows per table."""
     insert = Template(_sql("insert_rows.sql"))
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(_sql("mining_tables.sql"))
         for one in mined:
             frames = {
@@ -225,17 +225,10 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
             for table, frame in frames.items():
                 if frame.empty:
                     continue
-                con.register("mining_rows", frame.assign(case_type=one.case_type))
-                try:
+                with registered(con, "mining_rows", frame.assign(case_type=one.case_type)):
                     con.execute(insert.substitute(table=table))
-                finally:
-                    con.unregister("mining_rows")
         if "claim" in (one.case_type for one in mined):
             con.execute(_sql("rule_deviations.sql"))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     count = Template(_sql("count_rows.sql"))
     return {table: int(con.execute(count.substitute(table=table)).fetchone()[0]) for table in TABLES}
 

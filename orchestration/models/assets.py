@@ -27,6 +27,7 @@ from models.denial.store import (
 from models.denial.train import TrainConfig, save_run, train_denial_model
 from orchestration.models.resources import ModelStoreResource, TruthResource
 from orchestration.resources import WarehouseResource
+from orchestration.transactions import registered, transaction
 
 DENIAL_MODEL_KEY = AssetKey(["models", "denial_model"])
 CLAIM_DENIAL_RISK_KEY = AssetKey(["marts", "claim_denial_risk"])
@@ -90,18 +91,9 @@ def write_claim_denial_risk(con: duckdb.DuckDBPyConnection, scored: pd.DataFrame
     columns["reasons"] = pa.array(scored["reasons"].tolist(), type=REASONS_TYPE)
     columns["missing_elements"] = pa.array(scored["missing_elements"].tolist(), type=pa.list_(pa.string()))
     rows = pa.table(columns)
-    con.begin()
-    try:
+    with transaction(con), registered(con, "denial_risk_rows", rows):
         con.execute(_sql("claim_denial_risk_table.sql"))
-        con.register("denial_risk_rows", rows)
-        try:
-            con.execute(_sql("claim_denial_risk_insert.sql"))
-        finally:
-            con.unregister("denial_risk_rows")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        con.execute(_sql("claim_denial_risk_insert.sql"))
     return len(scored)
 
 
