@@ -124,8 +124,11 @@ _PLAN_CONTEXT = re.compile(
     r"(?:(?:A/P|P|Plan)\s*:\s*)?(?:continue\b|cont\b|will\b|next\b|plan\b|recommend\w*|consider\w*|refer\w*|"
     r"RTC\b|f/u\b|follow[- ]?up|assigned|homework|hw\b|begin\b|start\b|initiate\b|add\b|try\b))|\b(?:will|'ll|plan(?:s|ned)? to|recommend\w*|consider(?:ing)?|"
     r"to (?:complete|practice|use|do|try|continue|fill out|track|keep|start|begin|add)|continue|cont\b|assigned|"
-    r"homework|hw)\b"
+    r"(?<!reviewed )(?<!review of )(?<!checked )(?<!went over )(?:homework|hw))\b"
 )
+# A necessity label whose content only names a diagnosis.
+_DIAGNOSIS_ONLY = re.compile(r"(?i)^(?:(?:client|clt|cl|pt|patient) )?(?:meets|met) (?:\w+ )?(?:dsm-?5? )?criteria for "
+                             r"[^,;\n]*?\.?$|^(?:dx|diagnosis)?\s*:?\s*[a-z]\d\d(?:\.\w+)?\.?$")
 _SESSIONS_PLANNED = re.compile(r"\b\d+(?:-\d+)? sessions\b")  # "Parent training 8 sessions": a course to come
 _CLIENT_DID = re.compile(r"(?i)\b(?:pt|client|cl|clt|patient|she|he|they)\s+(?:did(?! not)|completed|tried|has been "
                          r"(?:using|practicing|doing)|used|practiced)\b")
@@ -478,6 +481,8 @@ def _label_kept(note: _Note, cue: _Cue) -> bool:
         return _CHECKED.search(content) is not None
     if cue.element == "time" and not re.search(r"\d", content):
         return False
+    if cue.element == "necessity" and _DIAGNOSIS_ONLY.match(content):
+        return False  # "Medical Necessity: meets criteria for F41.1": a diagnosis alone is not necessity
     if cue.element == "plan" and _AS_NEEDED.search(content) and not re.search(r"\d", content):
         return False  # "Plan: f/u PRN" sets no next session
     if cue.element == "plan" and _PLAN_LABEL_CHECKED.fullmatch(note.lower, cue.start, cue.end):

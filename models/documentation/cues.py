@@ -40,9 +40,9 @@ _MILITARY = (r"(?<![\d.:/-])(?P<mh1>[01]\d|2[0-3])(?P<mm1>[0-5]\d)\s*(?:-|–|�
 # Someone other than the client, and anyone.
 OTHER_PERSON = (
     r"(?:mother|mom|father|dad|parents?|guardians?|grandmother|grandfather|grandma|grandpa|grandparents?|aunt|"
-    r"uncle|caregivers?|spouse|partner|husband|wife|girlfriend|boyfriend|fianc[eé]e?|siblings?|brothers?|sisters?|"
+    r"uncle|caregivers?|spouse|partners?|husband|wife|girlfriend|boyfriend|fianc[eé]e?|siblings?|brothers?|sisters?|"
     r"step-?(?:mother|father|mom|dad|parent)|foster (?:mother|father|parents?)|son|daughter|friend|roommate|"
-    r"teacher|case ?manager|caseworker|interpreter|family(?: members)?|both parents|the couple|couple)"
+    r"teacher|case ?manager|caseworker|interpreter|family(?: members)?|both parents|both partners|the couple|couple)"
 )
 PERSON = r"(?:" + OTHER_PERSON[3:-1] + r"|client|clt|cl|pt|patient|youth|child|teen|adolescent|member|identified patient)"
 _AND = r"\s*(?:and|&|\+|,)\s*(?:his |her |their |the )?"
@@ -69,7 +69,8 @@ MSE_ADJECTIVES = (
 # Section labels per element (lowercase): `Label:` (where a clause starts) or a heading alone on its line.
 # risk_s / risk_h are the two halves of the risk element: suicidal and homicidal ideation.
 LABELS: dict[str, str] = {
-    "time": r"(?:session |total )?(?:time|duration|length)(?: of session| in session)?|session length|"
+    "time": r"(?:session |total )?(?:time|duration|length)(?:\s*\((?:min|mins|minutes)\))?(?: of session| in session)?|"
+            r"session length|"
             r"total minutes|(?:session )?minutes|time in|time out|(?:session )?(?:start|end|stop)(?: time)?",
     "risk_s": r"si/hi|si and hi|si & hi|suicidal ideation|suicidality|suicidal thoughts|si",
     "risk_h": r"homicidal ideation|homicidal thoughts|hi",
@@ -116,6 +117,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"[^.\n]{0,60}?\b(?:end(?:ed|s)?(?:\s*time)?|stop(?:ped|s)?(?:\s*time)?|finish(?:ed)?|time\s*out|"
         r"concluded|left|logged off)\b[^a-z0-9]{0,3}(?:at\s*)?(?:" + _SINGLE_CLOCK + "|" + _MILITARY_CLOCK + r")",
         r"total\s+(?:session\s+|face[- ]to[- ]face\s+)?(?:minutes|mins|time)\s*[:=]?\s*\d{1,3}\b",
+        r"in\s*:\s*(?:" + _SINGLE_CLOCK + "|" + _MILITARY_CLOCK + r")[\s,;/|]*out\s*:\s*(?:" + _SINGLE_CLOCK + "|"
+        + _MILITARY_CLOCK + r")",
         r"(?:one|an|a half)[- ]hour(?:[- ]long)?\s+(?:session|psychotherapy|therapy|visit|appointment)",
         r"from (?P<fh1>1[0-2]|[1-9]) to (?P<fh2>1[0-2]|[1-9])\b(?!\s*(?:%|/|out of|points?))",
     ),
@@ -126,6 +129,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"(?:danger|risk) to (?:self|oneself)(?:,? (?:or|and|/) (?:to )?others)?|"
         r"thoughts? of (?:death|dying|killing (?:himself|herself|themselves|myself)|ending (?:his|her|their|my) life)|"
         r"(?:wish(?:es|ed)?|want(?:s|ed)?) to (?:be )?dead|death wish\w*|passive death|"
+        r"passive (?:thoughts|ideation|wish(?:es)?)\b|(?:easier|better)(?: off)? (?:if (?:i|she|he|they) (?:didn't|did not|"
+        r"don't|do not) wake up|not to (?:wake up|be here|exist))|"
         r"c-?ssrs|columbia|asq\b|si/hi\b|si and hi\b|si & hi\b|hi/si\b|"
         r"(?:denies|denied|no|neg|negative for|endorses|endorsed|reports|passive|active)[ -]?si\b|"
         r"si\b(?=\s*(?:/|or|and|,|&|\+)\s*hi\b)",
@@ -171,6 +176,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
     ),
     "intervention": (
         r"cbt[\w-]*|tf-cbt\b|dbt\b|emdr\b|erp\b|pcit\b|sfbt\b|mbct\b|mbsr\b|pmr\b|ipsrt\b|dear man\b|tipp\b|"
+        r"gottman|imago\b|[\w]+-informed (?:intervention|approach|therapy|techniques?|work|care)|"
+        r"cog\.? (?:restructuring|reframing|distortions?|techniques?)|"
         r"cognitive[- ]behavio(?:u)?ral|cognitive (?:restructuring|reframing|processing|therapy|techniques?|"
         r"challenging|defusion|distortions?)|restructur(?:e|ed|ing)|refram(?:e|ed|es|ing)|"
         r"motivational (?:interviewing|enhancement)|decisional balance|change talk|exposure(?! to\b)|interoceptive|"
@@ -212,11 +219,12 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
     "response": (
         r"suds?\b|respon(?:ded|ds|se|sive)\b|receptive|engag(?:e|ed|ing|ement|es)\b|participat(?:ed|es|ing|ion)\b|"
         r"tolerat(?:ed|ing)\b|verbaliz\w*|demonstrat(?:ed|es|ing)\b|demo(?:'d|ed)?\b|"
-        r"(?:able|unable) to (?:identify|use|apply|practice|demonstrate|verbalize|name|describe|generate|list|notice|"
+        r"(?:able|unable) to (?:identify|id|reorient|re-orient|use|apply|practice|demonstrate|verbalize|name|describe|generate|list|notice|"
         r"recall|reframe|challenge|tolerate|engage|articulate|state|explain|recognize|label|process|discuss|reflect|"
         r"paraphrase|express|agree|commit|utilize|implement|develop|create|rate|distinguish|catch|slow|calm|ground|"
         r"reduce|lower|remain|follow|learn|connect|grasp|understand|demo|problem-solve|solve|validate|brainstorm|"
-        r"role-play|self-soothe|de-escalate|regulate|communicate|set|accept|share|open up|complete (?:the |a |an |"
+        r"role-play|self-soothe|de-escalate|regulate|communicate|set|accept|share|open up|"
+        r"do (?:\d+|all|both|the (?:exercise|skill|role|steps?|scenarios?)|\w+ of)|complete (?:the |a |an |"
         r"\d+ |two |three )?(?:exercise|exposure|trials?|worksheet|role|script|practice|steps?|imaginal|task))\b|"
         r"could (?:describe|identify|name|state|explain|list|articulate|recall|generate|verbalize|demonstrate|"
         r"apply|use|not (?:identify|name|describe|apply|use))\b|helpful|unhelpful|beneficial|made sense|makes sense|"
@@ -232,7 +240,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"practice|focus|understand|grasp|complete|stay|tolerate)|hesitant|hesitan(?:cy|ce)|reluctant|resistant|"
         r"resistance|skeptical|open to (?:the|trying|feedback|exploring|it)|willing(?:ness)? to (?:try|practice|use|"
         r"engage|continue|complete)|agree(?:d|s|able)\b|"
-        r"buy[- ]in|motivated to (?:try|practice|use|change)|(?:anxiety|anx|distress|fear|urges?|anger|tension)\b"
+        r"buy[- ]in|motivated to (?:try|practice|use|change)|(?:anxiety|anx|distress|fear|urges?|anger|tension|worry|"
+        r"worries|panic|craving|cravings|suds|sadness|mood)\b"
         r"[^.;\n]{0,20}?(?:decreas|reduc|dropp|lower|fell|went down|→|->|from \d+(?:/10)? to \d|\d+\s*(?:->|→)\s*\d)|"
         r"(?:decreas|reduc|lower|dropp)\w* (?:in |their |his |her )?(?:anxiety|distress|fear|urges?|tension)|"
         r"breathing (?:slowed|normalized|regulated|settled)|calmer\b|more (?:relaxed|settled|hopeful|at ease)|"
@@ -253,8 +262,15 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"identified (?:\w+ ){0,3}?(?:triggers?|thoughts?|alternatives?|coping|warning signs|vulnerability|"
         r"emotions?|feelings?|values|barriers|strengths|distortions?|reasons)|"
         r"(?:good|fair|poor|limited|minimal|partial|positive|negative|mixed) (?:effort|understanding|progress in "
-        r"session)|by (?:the )?end of (?:the )?session|rated (?:her|his|their|the) (?:willingness|readiness|"
+        r"session)|by (?:the )?end of (?:the )?session|rated (?:her |his |their |the )?(?:willingness|readiness|"
         r"confidence|motivation|belief|importance)|"
+        r"(?:became|got|grew|went) (?:\w+ )?(?:quiet|silent|tearful|defensive|animated|angry|irritated|reflective|"
+        r"thoughtful|emotional|teary) (?:when|as|after) (?:i|we|writer|therapist|clinician|the therapist|this writer)\b|"
+        r"(?:client|clt|cl|pt|patient|she|he|they) (?:was |is |seemed |appeared )?(?:very |highly |more |less |"
+        r"quite )?(?:motivated|unmotivated|ambivalent|open|guarded about (?:the|it|this))\b(?! to (?:the )?idea of)|"
+        r"set (?:a |her |his |their )?(?:goal|target)\b|"
+        r"(?:said|says|stated|states|reported|reports)(?: that)? (?:she|he|they|client|pt|cl) (?:felt|feels|was|is) "
+        r"['\"“]?(?:less|more|a (?:bit|little) (?:less|more)|much (?:less|more))\b|"
         r"(?:client|clt|cl|pt|patient|he|she|they|parents?|mother|father|mom|dad|family|members?|caregivers?|child)\s+"
         r"(?:was able to |then |also |successfully |quickly |readily |independently |initially )?(?:identified|"
         r"generated|wrote|named|listed|recognized|practiced|challenged|reframed|applied|increased|decreased|"
@@ -280,6 +296,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"(?:sched(?:uled)?|booked)\s+(?:[\w-]+\s+){0,3}?(?:session|sess|appt|appointment|visit|f/u|follow[- ]?up)|"
         r"(?:start|starting|begin|beginning|resume|resuming|scheduled|sched) (?:on )?\d{1,2}/\d{1,2}|"
         r"\d+(?:-\d+)? (?:more |additional |weekly |further )?sessions\b|"
+        r"(?:weekly|wkly|biweekly|bi-weekly|monthly|\dx/(?:wk|week|mo)) x ?\d+\b|nxt (?:wk|week|sess|session|appt|visit|"
+        r"time)\b|"
         r"(?:wkly|weekly|biweekly|bi-weekly|monthly) (?:individual |family |group )?(?:sessions?|tx|therapy|"
         r"psychotherapy)|continues? (?:in|with) (?:group|therapy|treatment|tx|individual|weekly|sessions)|"
         r"recommend(?:ed|s|ations?)?\b(?:\s*:)?\s*(?:continu|weekly|biweekly|ongoing|individual|family|group|"
@@ -297,6 +315,36 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"(?:will|to) (?!be\b|have\b|not\b)[a-z]+",
     ),
     "necessity": (
+        # Concrete losses of function: missed or abandoned obligations, avoidance that costs something, lost housing,
+        # child-welfare involvement, work errors.
+        r"(?:skipped|missed|missing|left|leaving|leaves|walked out of|cancel(?:l)?ed|avoid(?:ed|s|ing)?) (?:\d+ |two |"
+        r"three |several |multiple |many |all |most |required |(?:his|her|their) )*(?:\w+ )?(?:meetings|appointments|"
+        r"events|classes|practices?|shifts|family (?:events|gatherings|dinners))\b|"
+        r"(?:leav(?:e|es|ing)|left) (?:work|school|class|meetings?|events?|church|the office|shifts?) early|"
+        r"(?:had|has|needed) to leave (?:(?:\w+'s|her|his|their|a|the) )?(?:\w+ )?(?:recital|game|party|event|class|"
+        r"store|meeting|church|wedding|dinner|gathering)|"
+        r"(?:declin(?:ed|es|ing)|turn(?:ed|s|ing) down|avoid(?:ed|s|ing)?) (?:\d+ |all |several |multiple |most )?"
+        r"(?:social )?(?:invitations|invites|plans with|contact with (?:friends|family))|"
+        r"(?:isolat(?:ing|es|ed)|withdrawn|withdrawing|withdrew) (?:from |herself |himself |themselves )"
+        r"(?:from )?(?:friends|family|others|peers|activities|social)|social (?:isolation|withdrawal)|"
+        r"avoid(?:s|ed|ing)? (?:driving|work|school|leaving|going (?:out|to)|public|crowds|stores|grocery|"
+        r"the (?:bus|subway|highway|car)|highways?)|"
+        r"(?:relying|relies|depend(?:s|ing)?) on (?:\w+ ){0,2}?for (?:rides|transportation|childcare|meals|"
+        r"basic|daily)|"
+        r"(?:refus(?:ed|es|ing)|unable|won't|will not) to (?:enter|go (?:in|into|to)|attend|get on|ride) (?:the )?"
+        r"(?:classroom|class|school|bus|building|work)|"
+        r"(?:has not|hasn't|have not|haven't|not|no longer) (?:\w+ )?(?:gone|been going|going) (?:to|into) "
+        r"(?:work|school|class|the office)|"
+        r"(?:has not|hasn't|not|no longer) (?:applied|looked) (?:to|for) (?:any )?(?:jobs|work)|"
+        r"(?:stays|staying|stayed|remains|lies|lying) in bed (?:until|till|most|all|for)|"
+        r"(?:lost|losing|loss of) (?:\w+ )?(?:housing|apartment|home|custody|license)|(?:staying|lives|living) "
+        r"(?:in|at) (?:a |the )?(?:shelter|car)|homeless\w*|"
+        r"cps (?:case|involvement|report|investigation|referral)|dcfs|supervised visit\w*|custody (?:at risk|"
+        r"hearing|dispute|loss)|"
+        r"(?:errors|mistakes) (?:at work |on the job )?(?:that|which)? ?(?:her|his|their|the) "
+        r"(?:manager|boss|supervisor|employer)|(?:manager|boss|supervisor) (?:flagged|noticed|noted|warned|"
+        r"complained)|"
+        r"sh urges|urges to (?:sh|self-harm|cut)\b|"
         r"medically necessary|medical necessity|med\.? nec(?:essity)?\b|necessity\b|necessary\b|necessitat\w*|"
         r"warrant(?:ed|s)?\b|level of care|(?:iop|php|inpatient|residential|partial hospitali\w*)"
         r"(?:[- ](?:level|care|program|stay|admission))?\b|(?:higher|lower|crisis|outpatient|intensive)[- ]level "
@@ -360,6 +408,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"crisis)",
     ),
     "participants": (
+        r"(?:attended|came|arrived) (?:\w+ )?(?:with|w/) (?:his |her |their |an? |the )?(?:adult |older |younger |"
+        r"teenage |grown |two |\w+ )?" + OTHER_PERSON + r"\b|"
         r"(?:present|in attendance|attendees?|participants?|attending|attendance|those present|individuals present|"
         r"family present|who attended|people present)\s*:|in attendance\b|attended by\b|"
         r"accompanied by\b|brought (?:in )?by (?:(?:his|her|their|a) )?" + OTHER_PERSON + r"\b|"
@@ -369,7 +419,8 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
         r"called in) (?:from|by (?:video|phone|telehealth))\b|came in\b|present\b|attended\b(?! school| work| class| "
         r"church| meetings?| aa\b| na\b| the (?:party|funeral|wedding|game))|joined\b|"
         r"seen (?:with|alone|together|jointly|in person|in (?:the )?office|by (?:video|phone|telehealth|zoom)|via|"
-        r"remotely|virtually|for \d|\d|today (?:for|in|by|via|alone))\b|"
+        r"remotely|virtually|today (?:for|in|by|via|alone))\b|seen (?:for )?\d|"
+
         r"(?:seen|attended|met|session|visit)\w* (?:\w+ )?individually\b|"
         r"(?:met|meeting|session|seen|saw)(?: today| this week| \([^)]{0,40}\))? (?:with|w/)\s+(?:both |the |this |"
         r"client's |pt's |patient's |his |her |their |identified )*" + PERSON + r"\b|saw (?:the )?(?:client|pt|"
@@ -392,7 +443,7 @@ WORD_CUES: dict[str, tuple[str, ...]] = {
 OTHER_CUES: dict[str, tuple[str, ...]] = {
     "necessity": (
         r"(?P<scale>phq[- ]?9|phq|gad[- ]?7|gad|pcl[- ]?5|bdi(?:-?ii)?|bai|y-?bocs|epds|isi|audit(?:-c)?)\b"
-        r"[^\d\n.;]{0,25}?(?:from\s+\d{1,2}\s+to\s+)?(?P<score>\d{1,2})(?:\s*/\s*\d{1,2})?\b(?P<band>\s*\(?\s*"
+        r"[^\d\n.;]{0,25}?(?:from\s+\d{1,2}\b[^\d\n.;]{0,25}?\bto\s+)?(?P<score>\d{1,2})(?:\s*/\s*\d{1,2})?\b(?P<band>\s*\(?\s*"
         r"(?:minimal|mild|none|subclinical|normal|low|within normal)?)",
     ),
 }
@@ -411,7 +462,7 @@ CLAUSE_START_CUES: dict[str, tuple[str, ...]] = {
 CASED_CUES: dict[str, tuple[str, ...]] = {
     "risk_s": (r"SI|S/I|SIB|NSSI",),
     "risk_h": (r"HI|H/I",),
-    "intervention": (r"MI|ACT|BA|PST|SFT|PMT|IPT|CPT|EFT|FFT|IFS|CR",),
+    "intervention": (r"MI|ACT|BA|PST|SFT|PMT|IPT|CPT|EFT|FFT|IFS|CR|PE",),
     "participants": (r"(?:[Mm]et|[Ss]aw|[Ss]ession|[Ss]een)(?: today)? with [A-Z][a-z]+|(?:Saw|saw) [A-Z][a-z]+",),
 }
 
@@ -421,11 +472,13 @@ CASED_CUES: dict[str, tuple[str, ...]] = {
 
 VETOES: dict[str, tuple[str, ...]] = {
     "time": (
+        r"\b9\d{4}\b[^.\n\d]{0,40}?\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:min(?:ute)?s?)?\b",  # the code's range
         r"\b(?:last|final|first|remaining|another|extra|additional|next) (?:\d+|few|couple)[ -]?(?:min(?:ute)?s?|hours?|"
         r"hrs?)\b|\b(?:over|after|within|in|about|~|approx\.?|up to|at least|than|every|each|for about) ~?\d+[ -]?"
         r"(?:min(?:ute)?s?|hours?|hrs?)\b",
     ),
     "mental_status": (
+        r"\b(?:mse|mental status(?: exam(?:ination)?)?)\s*(?:was |is )?(?:limited|incomplete|partial)\b",
         r"\b(?:goal|task|detail|future|solution|family|results?|process|action|growth|recovery|person|client)"
         r"[- ]oriented",
         r"\b" + OTHER_PERSON + r"(?:'s)? (?:was |were |appeared |seemed |became )?(?:\w+ )?(?:tearful|calm|"
@@ -443,7 +496,7 @@ VETOES: dict[str, tuple[str, ...]] = {
     "intervention": (
         r"\bcpt\s*(?:code)?\s*:?\s*\d|\bcpt code",
         r"\b(?:an|had an|history of|hx of|s/p|post|prior) mi\b|\bmi (?:in|last|at age)\b",
-        r"\ba ba\b|\bba (?:degree|in)\b|\bba/bs|\bact (?:test|exam|score|prep)",
+        r"\ba ba\b|\bba (?:degree|in)\b|\bba/bs|\bact (?:test|exam|score|prep)|\bpe (?:class|teacher|coach|period|uniform)",
         r"\bseek\w* validation|\bneed\w* validation|\bfelt validated|\bfeels validated|\bvalidation (?:from|of others)|"
         r"\bused to\b|\bexposure to\b|(?:trouble|difficulty|short(?:ness)? of|difficulties) breathing",
         r"\b(?:time|session|minutes?) (?:was |were )?used\b",
@@ -474,6 +527,8 @@ VETOES: dict[str, tuple[str, ...]] = {
         r"\b(?:a|the|his|her|their|this|regularly) scheduled\b|\bpresented for (?:a |the |her |his )?(?:\w+ )?"
         r"(?:session|visit|appointment)",
         r"\b(?:f/u|rtc|follow[- ]?up|return(?: to clinic)?|sessions?|see)\s*(?:prn|as needed)\b",
+        r"\b(?:for|in|attended|presented for|seen for) (?:an? |the |her |his |their )?(?:\w+ )?follow[- ]?up (?:session|"
+        r"visit|appointment|appt)\b",
     ),
     "necessity": (
         r"\b(?:hearing|visual(?:ly)?|vision|speech)[- ]impair\w*|\bsudden job loss|\bnot necessary to",
