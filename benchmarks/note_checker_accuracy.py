@@ -10,7 +10,9 @@ recall (notes both mark present / notes the label marks present), F1, support (n
 present), true and false positives and false negatives, and PASS/FAIL against the target of 0.95 for both
 precision and recall; then the same per note style (F1 only, with support); then span accuracy: the share of
 true positives whose evidence overlaps the hand-marked span (a span not found in the text counts as a miss).
-With --errors, every disagreement is listed with the note's id and the checker's evidence.
+Notes labelled "reviews_treatment_plan" (true/false, evidence under spans) are also scored on the checker's
+treatment-plan review, which is not a rulebook element, in a table of its own. With --errors, every disagreement
+is listed with the note's id and the checker's evidence.
 """
 
 from __future__ import annotations
@@ -77,8 +79,12 @@ class Tally:
         return self.tp + self.fn
 
 
-def evaluate(notes: list[dict]) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]], list[str]]:
+REVIEW = "reviews_treatment_plan"  # not a rulebook element: scored on the notes labelled with it
+
+
+def evaluate(notes: list[dict]) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]], list[str], Tally]:
     overall = {e: Tally() for e in ELEMENTS}
+    review = Tally()
     by_style: dict[str, dict[str, Tally]] = defaultdict(lambda: {e: Tally() for e in ELEMENTS})
     errors = []
     for note in notes:
@@ -98,7 +104,20 @@ def evaluate(notes: list[dict]) -> tuple[dict[str, Tally], dict[str, dict[str, T
                 shown = evidence.text if evidence else (note.get("spans") or {}).get(element, "")
                 errors.append(f"{'FP' if found else 'FN'} {element:<13} {note['id']} ({note['_source']}, "
                               f"{note.get('style')}): {shown[:160]!r}")
-    return overall, by_style, errors
+        if REVIEW in note:
+            truth, found = bool(note[REVIEW]), check.reviews_treatment_plan
+            review.add(truth, found)
+            span = (note.get("spans") or {}).get("reviews_treatment_plan")
+            evidence = check.treatment_plan_review
+            if truth and found and span:
+                at = note["text"].find(span)
+                if at >= 0 and evidence.start < at + len(span) and at < evidence.end:
+                    review.span_hits += 1
+            if truth != found:
+                shown = evidence.text if evidence else span or ""
+                errors.append(f"{'FP' if found else 'FN'} plan_review   {note['id']} ({note['_source']}, "
+                              f"{note.get('style')}): {shown[:160]!r}")
+    return overall, by_style, errors, review
 
 
 def report(overall: dict[str, Tally], by_style: dict[str, dict[str, Tally]]) -> str:
@@ -129,9 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no labelled notes found ({DEFAULT_GLOB})")
         return 1
     notes = load_notes(paths)
-    overall, by_style, errors = evaluate(notes)
+    overall, by_style, errors, review = evaluate(notes)
     print(f"{len(notes)} notes from {', '.join(str(p) for p in paths)}\n")
     print(report(overall, by_style))
+    if review.tp + review.fp + review.fn + review.tn:
+        span = f"{review.span_hits / review.tp:.3f}" if review.tp else "-"
+        print(f"\nTreatment-plan review (not a rulebook element; {review.tp + review.fp + review.fn + review.tn} "
+              f"labelled notes):\n\n| precision | recall | F1 | support | TP | FP | FN | span overlap |\n"
+              f"| --- | --- | --- | --- | --- | --- | --- | --- |\n| {review.precision:.3f} | {review.recall:.3f} | "
+              f"{review.f1:.3f} | {review.support} | {review.tp} | {review.fp} | {review.fn} | {span} |")
     if args.errors:
         print("\nDisagreements:")
         print("\n".join(errors) if errors else "none")

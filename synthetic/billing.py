@@ -1,8 +1,8 @@
 """The revenue cycle of the demo practice: claims, acknowledgements, adjudications, payments.
 
 Every completed session with an insurer becomes a claim. Whether the payer denies it depends on
-facts a biller can know before submission (payer, CPT, note, session length, authorization,
-eligibility, filing lag, telehealth coding, note signature, clinician) plus chance; the true
+facts a biller can know before submission (payer, CPT, note, treatment-plan review, session length,
+authorization, eligibility, filing lag, telehealth coding, note signature, clinician) plus chance; the true
 probability is recorded for every claim, so a model's quality can be judged against the best
 achievable. Adjudications are processed in date order because deductibles are.
 """
@@ -31,15 +31,16 @@ INTERCEPT = -2.6
 CPT_LOGIT = {"90791": 0.15, "90832": -0.1, "90834": 0.0, "90837": 0.35, "90846": 0.2, "90847": 0.1,
              "90853": 0.0, "90839": 0.45}
 CAUSE_LOGIT = {
-    "documentation": 1.05, "necessity": 1.05, "length": 1.5, "authorization": 2.6, "auth_exhausted": 2.4,
-    "coverage": 3.6, "eligibility": 0.45, "timely_filing": 4.6, "modifier": 1.7, "unsigned": 0.7,
+    "documentation": 1.05, "necessity": 1.05, "treatment_plan": 1.2, "length": 1.5, "authorization": 2.6,
+    "auth_exhausted": 2.4, "coverage": 3.6, "eligibility": 0.45, "timely_filing": 4.6, "modifier": 1.7,
+    "unsigned": 0.7,
 }
-RESUBMIT_CHANCE = {"documentation": 0.72, "necessity": 0.7, "length": 0.6, "authorization": 0.55,
-                   "auth_exhausted": 0.5, "coverage": 0.15, "eligibility": 0.5, "timely_filing": 0.12,
-                   "modifier": 0.85, "unsigned": 0.8, "unexplained": 0.45}
-RECOVER_CHANCE = {"documentation": 0.78, "necessity": 0.7, "length": 0.55, "authorization": 0.5,
-                  "auth_exhausted": 0.45, "coverage": 0.1, "eligibility": 0.6, "timely_filing": 0.2,
-                  "modifier": 0.92, "unsigned": 0.85, "unexplained": 0.5}
+RESUBMIT_CHANCE = {"documentation": 0.72, "necessity": 0.7, "treatment_plan": 0.65, "length": 0.6,
+                   "authorization": 0.55, "auth_exhausted": 0.5, "coverage": 0.15, "eligibility": 0.5,
+                   "timely_filing": 0.12, "modifier": 0.85, "unsigned": 0.8, "unexplained": 0.45}
+RECOVER_CHANCE = {"documentation": 0.78, "necessity": 0.7, "treatment_plan": 0.7, "length": 0.55,
+                  "authorization": 0.5, "auth_exhausted": 0.45, "coverage": 0.1, "eligibility": 0.6,
+                  "timely_filing": 0.2, "modifier": 0.92, "unsigned": 0.85, "unexplained": 0.5}
 FEE_ESCALATION = 0.025  # payers raise their fee schedules each January
 
 
@@ -166,6 +167,9 @@ class BillingSimulator:
         missing = s.missing_elements
         if missing:
             causes.append("necessity" if "necessity" in missing else "documentation")
+        # The payer's treatment-plan rule: the plan reviewed within its interval (the intake establishes it).
+        if s.appointment.cpt_code != "90791" and s.plan_review_age_days > s.payer.plan_review_days:
+            causes.append("treatment_plan")
         if not s.length_fits:
             causes.append("length")
         if s.auth_required and s.auth is None:

@@ -114,29 +114,37 @@ CITIES = (
     ("Georgetown", "TX", ("78626", "78628")),
 )
 
-# Payer profiles. share: of insured patients (age-adjusted in the simulation).
+# Payer profiles. share: of insured patients (age-adjusted in the simulation). plan_review: days within which
+# a session's treatment plan must have been reviewed (the intake establishes it).
 PAYERS = (
     dict(payer_id="PBH01", name="Prairie Blue Health", payer_type="commercial", share=0.27, allowed_factor=1.18,
          lag=(15.0, 0.35), weekday=1, filing=180, auth=("none", 0), cas="service", denial_style="4", logit=0.0,
-         copay=3000, deductible=0, coinsurance=0.0, address=("PO Box 660044", "Dallas", "TX", "75266")),
+         copay=3000, deductible=0, coinsurance=0.0, plan_review=180,
+         address=("PO Box 660044", "Dallas", "TX", "75266")),
     dict(payer_id="SUM02", name="Summit Health Plans", payer_type="commercial", share=0.15, allowed_factor=1.10,
          lag=(19.0, 0.40), weekday=3, filing=90, auth=("after_n", 12), cas="claim", denial_style="zero_paid",
-         logit=0.25, copay=0, deductible=250000, coinsurance=0.2, address=("PO Box 30555", "Salt Lake City", "UT", "84130")),
+         logit=0.25, copay=0, deductible=250000, coinsurance=0.2, plan_review=180,
+         address=("PO Box 30555", "Salt Lake City", "UT", "84130")),
     dict(payer_id="MER03", name="Meridian Choice Insurance", payer_type="commercial", share=0.13, allowed_factor=1.25,
          lag=(13.0, 0.30), weekday=2, filing=365, auth=("none", 0), cas="service", denial_style="4", logit=-0.35,
-         copay=2500, deductible=0, coinsurance=0.0, address=("PO Box 981106", "El Paso", "TX", "79998")),
+         copay=2500, deductible=0, coinsurance=0.0, plan_review=180,
+         address=("PO Box 981106", "El Paso", "TX", "79998")),
     dict(payer_id="CAR04", name="Cardinal Health Alliance", payer_type="commercial", share=0.09, allowed_factor=1.05,
          lag=(24.0, 0.45), weekday=4, filing=120, auth=("first_visit", 12), cas="service", denial_style="4", logit=0.15,
-         copay=3500, deductible=100000, coinsurance=0.0, address=("PO Box 740800", "Atlanta", "GA", "30374")),
+         copay=3500, deductible=100000, coinsurance=0.0, plan_review=180,
+         address=("PO Box 740800", "Atlanta", "GA", "30374")),
     dict(payer_id="LSM05", name="Lone Star Medicaid Partners", payer_type="medicaid", share=0.20, allowed_factor=0.72,
          lag=(21.0, 0.40), weekday=0, filing=95, auth=("after_n", 8), cas="service", denial_style="zero_paid", logit=0.55,
-         copay=0, deductible=0, coinsurance=0.0, address=("PO Box 3000", "Farmington", "MO", "63640")),
+         copay=0, deductible=0, coinsurance=0.0, plan_review=90,
+         address=("PO Box 3000", "Farmington", "MO", "63640")),
     dict(payer_id="HMC06", name="Heartland Medicare Administrative Contractor", payer_type="medicare", share=0.11,
          allowed_factor=1.0, lag=(16.0, 0.12), weekday=1, filing=365, auth=("none", 0), cas="claim", denial_style="4",
-         logit=-0.2, copay=0, deductible=-1, coinsurance=0.2, address=("PO Box 3095", "Mechanicsburg", "PA", "17055")),
+         logit=-0.2, copay=0, deductible=-1, coinsurance=0.2, plan_review=90,
+         address=("PO Box 3095", "Mechanicsburg", "PA", "17055")),
     dict(payer_id="HEA07", name="Horizon Employee Assistance", payer_type="eap", share=0.05, allowed_factor=0.95,
          lag=(27.0, 0.45), weekday=4, filing=90, auth=("first_visit", 6), cas="service", denial_style="4", logit=0.1,
-         copay=0, deductible=0, coinsurance=0.0, address=("PO Box 1209", "Chicago", "IL", "60690")),
+         copay=0, deductible=0, coinsurance=0.0, plan_review=90,
+         address=("PO Box 1209", "Chicago", "IL", "60690")),
 )
 
 # Medicare Part B deductible by year, in cents (published CMS figures).
@@ -148,6 +156,7 @@ SELF_PAY_RATE_CENTS = {"90791": 18000, "90832": 9000, "90834": 12000, "90837": 1
 # Denial reasons: for the cause that drove a denial, the (CARC, RARC, weight) payers answer with.
 DENIAL_REASONS = {
     "documentation": (("50", "M127", 55), ("16", "N29", 45)),
+    "treatment_plan": (("50", "M127", 55), ("16", "N29", 45)),  # a documentation denial: no current plan review
     "necessity": (("50", "M25", 1),),
     "length": (("50", "M25", 1),),
     "authorization": (("197", "M62", 1),),

@@ -44,6 +44,8 @@ class Session:
     minutes: int
     length_fits: bool
     missing_elements: tuple[str, ...]
+    reviews_treatment_plan: bool  # the note documents a treatment-plan review done in this session
+    plan_review_age_days: int  # days from the episode's last plan review (this session's included) to this session
 
 
 @dataclass
@@ -335,6 +337,7 @@ class ClinicSimulator:
         known_terminated = False
         last_check: str = "unchecked"
         auth_state = _AuthState()
+        plan_state = _PlanState()  # the treatment plan is the episode's: it outlives a change of payer
         severity = self._severity(dx[0], rng)
         responsiveness = math.exp(rng.gauss(0, 0.45))
         completed = 0
@@ -406,7 +409,7 @@ class ClinicSimulator:
                 if first_session_at is None:
                     first_session_at = start
                 self._session(appt, patient, clinician, coverage, payer, dx, visit_with_payer, auth_state,
-                              last_check, ends_on, known_terminated, service, band)
+                              plan_state, last_check, ends_on, known_terminated, service, band)
                 self._scores(appt, patient, clinician, dx, severity, responsiveness, first_session_at, completed,
                              planned)
                 if completed == 1:
@@ -538,8 +541,8 @@ class ClinicSimulator:
         state.add(auth)
 
     def _session(self, appt: Appointment, patient: Patient, clinician: Clinician, coverage: Coverage | None,
-                 payer: Payer, dx: tuple[str, ...], visit: int, auth_state: "_AuthState", eligibility: str,
-                 ends_on: date | None, known_terminated: bool, service: str, band: str) -> None:
+                 payer: Payer, dx: tuple[str, ...], visit: int, auth_state: "_AuthState", plan_state: "_PlanState",
+                 eligibility: str, ends_on: date | None, known_terminated: bool, service: str, band: str) -> None:
         rng = self.rng
         cpt = appt.cpt_code
         minutes = _session_minutes(rng, cpt, clinician)
@@ -563,16 +566,18 @@ class ClinicSimulator:
             caregiver = rng.choice(("mother", "father", "grandmother", "stepfather", "aunt"))
             participants = (caregiver,) if cpt == "90846" else (caregiver, "patient")
         appt.note_elements = present
+        session_date = begin.date()
+        reviews_plan, review_age, review_due = self._plan_review(plan_state, clinician, cpt, present, session_date)
         # Clinicians keep to their own format, with the odd note in another (a template, a covering colleague).
         style = clinician.note_style if rng.random() < 0.85 else None
         appt.note_text = compose_note(rng, present, cpt, begin, end, dx[0], patient.first_name, participants,
-                                      style=style, terse=clinician.terse_notes if style else None)
+                                      style=style, terse=clinician.terse_notes if style else None,
+                                      reviews_treatment_plan=reviews_plan, review_due=review_due)
         if rng.random() < 0.012:
             appt.note_signed_at = None
         else:
             lag = math.exp(rng.gauss(math.log(clinician.note_lag_median_hours), clinician.note_lag_sigma))
             appt.note_signed_at = end + timedelta(seconds=int(min(lag, 24 * 120) * 3600) // 60 * 60)
-        session_date = begin.date()
         auth_required, auth, exhausted = False, None, False
         if coverage is not None and payer.auth_rule != "none":
             if payer.auth_rule == "first_visit" or visit > payer.auth_after_visits:
@@ -594,7 +599,31 @@ class ClinicSimulator:
             eligibility=eligibility, coverage_active=ends_on is None or known_terminated or session_date < ends_on,
             minutes=minutes, length_fits=minutes_fit(cpt, minutes),
             missing_elements=tuple(e for e in required if e not in present),
+            reviews_treatment_plan=reviews_plan, plan_review_age_days=review_age,
         ))
+
+    def _plan_review(self, plan_state: "_PlanState", clinician: Clinician, cpt: str, present: frozenset[str],
+                     day: date) -> tuple[bool, int, bool]:
+        """(the note documents a plan review, days since the last review, the note says a review is due).
+
+        The intake establishes the plan: it counts as a review on its date (its note says nothing of one).
+        Later, once the clinician's own interval has passed, a note with the plan element reviews the plan
+        (written in the plan part, so the rulebook elements stay as drawn) with probability 0.85; a note
+        with the plan element whose review falls due within 14 days (or is overdue and was not done)
+        says it is still to come with probability 0.3. The rng is drawn only in those cases.
+        """
+        if cpt == "90791" or plan_state.last_review is None:
+            plan_state.last_review = day
+            return False, 0, False
+        age = (day - plan_state.last_review).days
+        if "plan" not in present:
+            return False, age, False
+        if age >= clinician.plan_review_days and self.rng.random() < 0.85:
+            plan_state.last_review = day
+            return True, 0, False
+        if age >= clinician.plan_review_days - 14 and self.rng.random() < 0.3:
+            return False, age, True
+        return False, age, False
 
     def _scores(self, appt: Appointment, patient: Patient, clinician: Clinician, dx: tuple[str, ...],
                 severity: float, responsiveness: float, first_at: datetime, completed: int, planned: int) -> None:
@@ -627,6 +656,15 @@ class ClinicSimulator:
                 display=catalog.DIAGNOSES[code], recorded_at=appt.encounter_start,
                 encounter_id=appt.appointment_id,
             ))
+
+
+class _PlanState:
+    """The treatment plan of one episode: when it was last reviewed (the intake establishes it)."""
+
+    __slots__ = ("last_review",)
+
+    def __init__(self) -> None:
+        self.last_review: date | None = None
 
 
 class _AuthState:

@@ -5,7 +5,8 @@ half). Each rulebook element has its own bank; an element that is not asked for 
 the filler every note carries (presenting problem, subjective report) is written without clock times,
 minute counts, risk words, mental-status words, intervention names, response words, plan words,
 necessity words or attendance words. Section headers (S:/O:/A:/P:, D:/A:/P:, B:/I:/R:/P:) are layout,
-not evidence: a header whose section has nothing to say is left with a placeholder.
+not evidence: a header whose section has nothing to say is left with a placeholder. Asked for, a note with
+the plan element also states a treatment-plan review done in the session, or one still due (a look-alike).
 
 The composer draws only from the `random.Random` it is given, in a fixed order, so the same rng state and
 arguments give the same text (it never iterates over the `elements` frozenset, whose order depends on
@@ -148,7 +149,7 @@ PHRASINGS: dict[str, dict[str, tuple[str, ...]]] = {
             "Plan: continue {freq} sessions; next session {next_date}.",
             "Will meet again {next_day} to continue work on treatment goals.",
             "Progress toward treatment goal ({goal}): {status}.",
-            "Treatment plan reviewed; goals remain appropriate. Next appointment {next_date}.",
+            "Treatment goals remain appropriate. Next appointment {next_date}.",
             "Next session scheduled for {next_day}, {next_date}.",
             "Continue current treatment plan at {freq} frequency.",
             "Goal 1 ({goal}): {status}. Continue {freq}.",
@@ -220,6 +221,53 @@ RISK_ENDORSED: dict[str, tuple[str, ...]] = {
 }
 RISK_ENDORSED_SHARE = 0.08
 
+# Not rulebook elements: a treatment-plan review done in this session (payers that require "a treatment plan
+# reviewed in the last N days" audit the note for it), and its look-alike, a review still to come, which a
+# checker must not count. Both name the plan, so they go only into notes with the plan element, in its section;
+# like the plan phrasings they carry no other element's words (no times, minutes, attendance, responses,
+# interventions or modalities). Abbreviating clinicians write "Tx plan" or "ITP", never "TP": that is also the
+# mental-status "thought process" (as in "TP linear"), which a note without that element must not show.
+PLAN_REVIEW: dict[str, tuple[str, ...]] = {
+    "full": (
+        "Treatment plan reviewed with {pt} and updated to the revised goals.",
+        "90-day treatment plan review completed; goals 1-2 continued, goal 3 revised.",
+        "Reviewed the individualized treatment plan together; objectives updated to reflect progress.",
+        "Periodic treatment plan review completed today; goals continued and one objective revised.",
+        "Treatment plan updated with {pt}; goal of {goal} continued with new target dates.",
+        "Treatment plan revised today: goal 2 met and retired, new goal of {goal} added.",
+        "Quarterly review of the treatment plan completed; goals 1 and 2 continued, goal 3 revised.",
+        "Reviewed each treatment plan goal with {pt}; plan renewed with updated target dates.",
+        "Updated the master treatment plan today to reflect current goals; {pt} in agreement.",
+        "Treatment plan reviewed and re-signed by {pt}; goals remain appropriate with minor edits.",
+    ),
+    "terse": (
+        "Tx plan reviewed & updated w/ {pt}, signed.",
+        "Tx plan updated today.",
+        "Tx plan review done; goals cont, obj 2 revised.",
+        "Tx plan reviewed/updated, {pt} signed.",
+        "ITP updated; new goal added.",
+        "Tx plan renewed, goals revised.",
+        "Tx plan review completed today.",
+    ),
+}
+PLAN_REVIEW_DUE: dict[str, tuple[str, ...]] = {
+    "full": (
+        "Treatment plan review due next session.",
+        "Will update the treatment plan at the next visit.",
+        "Treatment plan review scheduled for next appointment.",
+        "Plan to review and update the treatment plan with {pt} at the next session.",
+        "Treatment plan is due for its periodic review; will complete it next session.",
+        "Will review treatment plan goals with {pt} on {next_date}.",
+    ),
+    "terse": (
+        "Will update tx plan at next visit.",
+        "Tx plan review scheduled for next appt.",
+        "Tx plan review due next session.",
+        "Tx plan update due {next_date}.",
+        "Tx plan review next visit.",
+    ),
+}
+
 # Not a rulebook element: every note says why the client is here, so a note without elements still reads like one.
 SUBJECTIVE: dict[str, tuple[str, ...]] = {
     "full": (
@@ -284,18 +332,18 @@ LAYOUTS: dict[str, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
         ("S:", ("lead_in", "subjective")),
         ("O:", ("time", "participants", "mental_status", "intervention")),
         ("A:", ("risk", "response", "necessity")),
-        ("P:", ("plan",)),
+        ("P:", ("plan", "treatment_plan_review", "treatment_plan_review_due")),
     ),
     "DAP": (
         ("D:", ("time", "participants", "lead_in", "subjective", "mental_status", "risk", "intervention")),
         ("A:", ("response", "necessity")),
-        ("P:", ("plan",)),
+        ("P:", ("plan", "treatment_plan_review", "treatment_plan_review_due")),
     ),
     "BIRP": (
         ("B:", ("time", "participants", "lead_in", "subjective", "mental_status", "risk")),
         ("I:", ("intervention",)),
         ("R:", ("response",)),
-        ("P:", ("plan", "necessity")),
+        ("P:", ("plan", "treatment_plan_review", "treatment_plan_review_due", "necessity")),
     ),
     "narrative": (
         (
@@ -311,6 +359,8 @@ LAYOUTS: dict[str, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
                 "response",
                 "necessity",
                 "plan",
+                "treatment_plan_review",
+                "treatment_plan_review_due",
             ),
         ),
     ),
@@ -673,6 +723,8 @@ _BANKS: dict[tuple[str, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {
     for register, templates in registers.items()
 }
 _ELEMENT_SET = frozenset(ELEMENTS)
+# Parts whose span the composer reports: the elements and the two plan-review sentences.
+_SPANNED = _ELEMENT_SET | {"treatment_plan_review", "treatment_plan_review_due"}
 _PROFILE_CACHE: dict[str, tuple[str, str]] = {}
 
 # Slots filled by a plain draw from a bank, per category: the category's own banks plus the shared ones.
@@ -827,10 +879,19 @@ def compose_note_with_spans(
     participants: tuple[str, ...] = (),
     style: str | None = None,
     terse: bool | None = None,
+    *,
+    reviews_treatment_plan: bool = False,
+    review_due: bool = False,
 ) -> tuple[str, dict[str, tuple[int, int]]]:
-    """The note text and, for each element written, its (start, end) character span in the text."""
+    """The note text and, for each element written, its (start, end) character span in the text; also the span
+    of the treatment-plan review sentence (`"treatment_plan_review"`) and of the review-due sentence
+    (`"treatment_plan_review_due"`) when the note has one."""
     if not elements <= _ELEMENT_SET:
         raise ValueError(f"unknown note elements: {sorted(elements - _ELEMENT_SET)}")
+    if (reviews_treatment_plan or review_due) and "plan" not in elements:
+        raise ValueError("a treatment-plan review (or one due) is written in the plan: the note needs the plan element")
+    if reviews_treatment_plan and review_due:
+        raise ValueError("a note that reviews the treatment plan does not also say the review is due")
     if style is None:
         style = _choose_style(rng)
     elif style not in LAYOUTS:
@@ -863,6 +924,12 @@ def compose_note_with_spans(
         sentences["lead_in"] = _pick(rng, LEAD_IN[kind]).format_map(ctx)
     subjective = SUBJECTIVE_INTAKE if kind == "intake" else SUBJECTIVE
     sentences["subjective"] = _pick(rng, subjective["terse" if terse else "full"]).format_map(ctx)
+    # Drawn last and only when asked for, so a note without them is the same text from the same rng state.
+    if reviews_treatment_plan:
+        sentences["treatment_plan_review"] = _pick(rng, PLAN_REVIEW["terse" if terse else "full"]).format_map(ctx)
+    if review_due:
+        sentences["treatment_plan_review_due"] = _pick(rng, PLAN_REVIEW_DUE["terse" if terse else "full"]).format_map(
+            ctx)
 
     return _assemble(rng, LAYOUTS[style], sentences)
 
@@ -889,7 +956,7 @@ def _assemble(
                 chunks.append(" ")
                 position += 1
             chunks.append(sentence)
-            if part in _ELEMENT_SET:
+            if part in _SPANNED:
                 spans[part] = (position, position + len(sentence))
             position += len(sentence)
             wrote = True
@@ -911,12 +978,19 @@ def compose_note(
     participants: tuple[str, ...] = (),
     style: str | None = None,
     terse: bool | None = None,
+    *,
+    reviews_treatment_plan: bool = False,
+    review_due: bool = False,
 ) -> str:
     """A progress note in which exactly the rulebook elements in `elements` are present.
 
     `style` is "SOAP", "DAP", "BIRP" or "narrative"; `terse` asks for an abbreviating clinician's
     phrasings. Either left as None is drawn from `rng` (a clinician's habit can be passed in instead).
+    `reviews_treatment_plan` adds a sentence stating that the treatment plan was reviewed in this session
+    (PLAN_REVIEW); `review_due` one saying a review is still to come (PLAN_REVIEW_DUE), which is no review.
+    Either needs the plan element, in whose section it is written.
     """
     return compose_note_with_spans(
-        rng, elements, cpt, start, end, diagnosis, patient_first_name, participants, style, terse
+        rng, elements, cpt, start, end, diagnosis, patient_first_name, participants, style, terse,
+        reviews_treatment_plan=reviews_treatment_plan, review_due=review_due,
     )[0]

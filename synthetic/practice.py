@@ -39,6 +39,7 @@ def make_payers(start: date, tz: ZoneInfo) -> list[Payer]:
             cas_level=profile["cas"], denial_style=profile["denial_style"], denial_logit=profile["logit"],
             copay_cents=profile["copay"], deductible_cents=profile["deductible"], coinsurance=profile["coinsurance"],
             sequestration=profile["payer_type"] == "medicare", updated_at=created,
+            plan_review_days=profile["plan_review"],
         ))
     payers.append(Payer(
         payer_id="SELF", name="Self-pay", payer_type="self_pay", address=("", "", "", ""), fee_schedule={},
@@ -96,4 +97,8 @@ def make_clinicians(count: int, rng: random.Random, start: date) -> list[Clinici
             note_style=rng.choices(("SOAP", "DAP", "BIRP", "narrative"), (35, 25, 15, 25))[0],
             terse_notes=rng.random() < 0.25,
         ))
+    # Days after the last treatment-plan review a clinician reviews the plan again: most well inside a 90-day
+    # rule, about one in five lax. Drawn after the cast, so the same seed still gives the same clinicians.
+    for clinician in clinicians:
+        clinician.plan_review_days = rng.randint(100, 170) if rng.random() < 0.2 else rng.randint(55, 85)
     return clinicians

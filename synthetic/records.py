@@ -32,6 +32,7 @@ class Payer:
     coinsurance: float  # share of allowed after the deductible
     sequestration: bool  # Medicare's 2% CO-253
     updated_at: datetime
+    plan_review_days: int = 90  # a treatment plan must have been reviewed within this many days of a session
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ class Clinician:
     mbc_adherence: float = 0.8  # chance a due PHQ-9 / GAD-7 is actually administered
     note_style: str = "SOAP"  # the note format the clinician usually writes: SOAP, DAP, BIRP, narrative
     terse_notes: bool = False  # writes in abbreviations (SI/HI, MSE, pt, f/u)
+    plan_review_days: int = 70  # reviews a client's treatment plan once this many days passed since the last review
 
 
 @dataclass(slots=True)

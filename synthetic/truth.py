@@ -1,6 +1,8 @@
 """The ground truth: what the generator knows that the landing zone only implies.
 
-`claims.csv` has one row per claim with its true denial probability and the causes behind it;
+`claims.csv` has one row per claim with its true denial probability and the causes behind it (among
+them `treatment_plan`: no plan review within the payer's interval, with the session's
+`reviews_treatment_plan` and `plan_review_age_days`); `unbilled_sessions.csv` the sessions never billed;
 `figures.json` has the measures of kpis.md that the generator can compute from its own records,
 as of the last delivery, with exactly the definitions of kpis.md (medians and p90 interpolate
 linearly, like DuckDB's quantile_cont); `messy.json` lists what `--messy` added.
@@ -23,9 +25,10 @@ from synthetic.config import GeneratorConfig
 
 CLAIM_COLUMNS = (
     "claim_id", "patient_mrn", "clinician_npi", "payer_id", "payer_type", "cpt_code", "modality",
-    "date_of_service", "submitted_at", "true_denial_probability", "causes", "missing_elements", "length_fits",
-    "session_minutes", "auth_required", "auth_on_file", "eligibility", "coverage_active", "late_filing",
-    "telehealth_fault", "unsigned_at_submission", "rejected_277", "adjudicated", "denied_first_pass",
+    "date_of_service", "submitted_at", "true_denial_probability", "causes", "missing_elements",
+    "reviews_treatment_plan", "plan_review_age_days", "length_fits", "session_minutes", "auth_required",
+    "auth_on_file", "eligibility", "coverage_active", "late_filing", "telehealth_fault", "unsigned_at_submission",
+    "rejected_277", "adjudicated", "denied_first_pass",
     "first_denial_reason", "denial_cause", "resubmitted", "voided", "charge", "payer_paid", "patient_responsibility",
 )
 
@@ -75,7 +78,8 @@ def _claim_row(state: ClaimState) -> tuple:
         appt.modality, appt.encounter_start.date().isoformat(),
         state.submitted_at.isoformat(timespec="seconds") if state.submitted_at else "",
         f"{state.denial_probability:.6f}", ";".join(state.causes), ";".join(s.missing_elements),
-        str(s.length_fits).lower(), s.minutes, str(s.auth_required).lower(), str(s.auth is not None).lower(),
+        str(s.reviews_treatment_plan).lower(), s.plan_review_age_days, str(s.length_fits).lower(), s.minutes,
+        str(s.auth_required).lower(), str(s.auth is not None).lower(),
         s.eligibility, str(s.coverage_active).lower(), str(state.late_filing).lower(),
         str(state.telehealth_fault).lower(), str(state.unsigned_at_submission).lower(),
         str(state.rejected_277).lower(), str(adjudicated).lower(),
@@ -210,11 +214,13 @@ def write_truth(folder: Path, config: GeneratorConfig, as_of: date, clinic: Clin
     with (folder / "unbilled_sessions.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(("appointment_id", "patient_mrn", "clinician_npi", "payer_id", "cpt_code",
-                         "date_of_service", "missing_elements", "note_signed"))
+                         "date_of_service", "missing_elements", "reviews_treatment_plan", "plan_review_age_days",
+                         "note_signed"))
         for s in sorted(billing.unbilled, key=lambda s: s.appointment.appointment_id):
             appt = s.appointment
             writer.writerow((appt.appointment_id, s.patient.mrn, s.clinician.npi, s.payer.payer_id, appt.cpt_code,
                              appt.encounter_start.date().isoformat(), ";".join(s.missing_elements),
+                             str(s.reviews_treatment_plan).lower(), s.plan_review_age_days,
                              str(appt.note_signed_at is not None).lower()))
     corrections = {c["payment_id"]: c["amount_cents_after"] for c in messy if c["kind"] == "csv_row_updated"}
     as_of_dt = local(as_of, 0, 0, ZoneInfo(config.timezone))

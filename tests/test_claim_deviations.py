@@ -68,7 +68,8 @@ def test_dim_payers_carries_each_payers_rules_from_the_catalog(built):
     names = {"none": "none", "first_visit": "first_visit", "after_n": "after_visits"}
     for payer in catalog.PAYERS:
         rule, n = payer["auth"]
-        assert rows[payer["payer_id"]] == (payer["filing"], names[rule], n if rule == "after_n" else None, 90, True)
+        assert rows[payer["payer_id"]] == (payer["filing"], names[rule], n if rule == "after_n" else None,
+                                             payer["plan_review"], True)
     assert rows["SELF"] == (90, "none", None, 90, False)  # self-pay: the default
 
 

@@ -43,10 +43,15 @@ def synthetic_frame(n: int = 12000, seed: int = 3, unbilled: int = 100) -> pd.Da
     signed = rng.random(n) < 0.9
     missing = signed & (rng.random(n) < 0.15)
     missing_element = rng.choice(["risk", "plan", "intervention"], n)
+    # the treatment plan's last review (its own generator, so the draws above stay those of the earlier frame)
+    plan_rng = np.random.default_rng(seed + 1000)
+    review_interval = np.array([180 if PAYERS[p][0] == "commercial" else 90 for p in payer])
+    since_review = np.where(plan_rng.random(n) < 0.02, np.nan, plan_rng.integers(0, 200, n).astype(float))
+    overdue = np.where(np.isnan(since_review), np.nan, since_review > review_interval)
     logit = (-2.2 + np.array([PAYERS[p][2] for p in payer]) + np.array([CPT_LOGIT[c] for c in cpt])
              + 1.6 * without + 1.5 * (fits == False) + 1.05 * missing  # noqa: E712 (fits holds None)
              + 1.7 * (telehealth & ~modifier_95) + 0.45 * ~checked + 0.9 * (result == "inactive")
-             + 3.0 * (lag > limit) + 0.7 * ~signed)
+             + 3.0 * (lag > limit) + 0.7 * ~signed + 1.2 * np.nan_to_num(overdue))
     probability = 1 / (1 + np.exp(-logit))
     denied = rng.random(n) < probability
     scored_at = np.array([datetime(d.year, d.month, d.day, 21, 30, tzinfo=UTC) + timedelta(days=int(x))
@@ -102,6 +107,9 @@ def synthetic_frame(n: int = 12000, seed: int = 3, unbilled: int = 100) -> pd.Da
         frame[f"doc_has_{element}"] = signed & ~(missing & (missing_element == element))
     frame["doc_missing_count"] = missing.astype(int)
     frame["doc_passes_rulebook"] = signed & ~missing
+    frame["treatment_plan_review_days"] = review_interval
+    frame["days_since_plan_review"] = since_review
+    frame["is_treatment_plan_overdue"] = pd.array([None if np.isnan(o) else bool(o) for o in overdue], dtype="boolean")
     # Nullable types, as DuckDB returns them.
     for name in frame.columns:
         if frame[name].dtype == bool or name in ("minutes_fit_cpt", "is_denied_first_pass"):

@@ -121,6 +121,13 @@ def test_the_wording_of_each_fact():
                    cpt_min_minutes=16, cpt_max_minutes=37) == (
         "a 12-minute session billed as 90832 (16-37 minutes)",
         "session length does not fit the CPT code: check the code or the documented time")
+    assert explain("treatment_plan", is_treatment_plan_overdue=True, days_since_plan_review=131,
+                   treatment_plan_review_days=90) == (
+        "treatment plan last reviewed 131 days before the session; the payer requires a review every 90 days",
+        "review and update the treatment plan with the client, and document the review in the note")
+    assert explain("treatment_plan", is_treatment_plan_overdue=False, days_since_plan_review=40,
+                   treatment_plan_review_days=90) is None
+    assert explain("treatment_plan", is_treatment_plan_overdue=None, days_since_plan_review=None) is None
     assert explain("clinician_history", clinician_npi="1111111111", clinician_prior_denial_rate=None,
                    clinician_prior_claims=0) == ("clinician 1111111111's claims are denied often "
                                                  "(no claims adjudicated before)", None)

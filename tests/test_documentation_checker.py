@@ -16,6 +16,7 @@ import pytest
 from models.documentation import cues
 from models.documentation.alternation import alternatives, factored
 from models.documentation.checker import check_note, find_elements
+from models.documentation.plan_review import find_treatment_plan_review
 from models.documentation.rulebook import CPT_RULES, ELEMENTS, cpt_rule
 from synthetic import catalog
 from synthetic.notes import compose_note_with_spans
@@ -252,6 +253,7 @@ def test_agrees_exactly_with_the_generators_notes():
     diagnoses = ("F41.1", "F41.0", "F40.10", "F93.0", "F32.1", "F33.1", "F43.10", "F43.23", "F90.0", "F10.20",
                  "F42.2", "F31.81", "Z63.0")
     disagreements = []
+    reviews = dues = 0
     for _ in range(3000):
         cpt = rng.choice(cpts)
         elements = frozenset(e for e in ELEMENTS if rng.random() < 0.55
@@ -259,8 +261,21 @@ def test_agrees_exactly_with_the_generators_notes():
         start = datetime(2024, rng.randint(1, 12), rng.randint(1, 28), rng.randint(7, 19), rng.randint(0, 59),
                          tzinfo=cst)
         participants = {"90846": ("mother",), "90847": ("father", "patient")}.get(cpt, ())
+        # a note with a plan may also review the treatment plan, or say a review is due (which is no review)
+        draw = rng.random() if "plan" in elements else 1.0
+        review, due = draw < 0.2, 0.2 <= draw < 0.35
+        reviews, dues = reviews + review, dues + due
         text, spans = compose_note_with_spans(rng, elements, cpt, start, start + timedelta(minutes=rng.randint(16, 95)),
-                                              rng.choice(diagnoses), rng.choice(("Maria", "Devon", "Mia")), participants)
+                                              rng.choice(diagnoses), rng.choice(("Maria", "Devon", "Mia")), participants,
+                                              reviews_treatment_plan=review, review_due=due)
+        found_review = find_treatment_plan_review(text)
+        if (found_review is not None) != review:
+            disagreements.append(("treatment plan review", review, text))
+            continue
+        if review:
+            a, b = spans.pop("treatment_plan_review")
+            assert found_review.start < b and a < found_review.end, text
+        spans.pop("treatment_plan_review_due", None)
         evidence = find_elements(text)
         if set(evidence) != set(elements):
             disagreements.append((sorted(elements), sorted(evidence), text))
@@ -268,6 +283,7 @@ def test_agrees_exactly_with_the_generators_notes():
         for element, (a, b) in spans.items():  # the evidence is the generator's sentence for that element
             assert evidence[element].start < b and a < evidence[element].end, (element, text)
     assert disagreements == []
+    assert reviews > 250 and dues > 150  # both kinds were exercised
 
 
 # ---- hand-labelled notes ------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from synthetic.notes import (
     ELEMENTS,
     MODALITIES,
     PHRASINGS,
+    PLAN_REVIEW,
+    PLAN_REVIEW_DUE,
     RISK_ENDORSED,
     STYLES,
     compose_note,
@@ -303,3 +305,70 @@ def test_fast_enough_for_a_demo_practice() -> None:
             compose_note(rng, **case)
     per_note = (time.perf_counter() - began) / 10_000
     assert per_note < 200e-6
+
+
+# (6) treatment-plan reviews: a sentence in the plan part, only with the plan element
+
+
+def test_plan_review_sentences_leave_no_other_elements_trace_and_are_spanned() -> None:
+    master = random.Random(90)
+    keys = {"review": "treatment_plan_review", "due": "treatment_plan_review_due"}
+    banks = {"review": PLAN_REVIEW, "due": PLAN_REVIEW_DUE}
+    for i in range(3000):
+        case = _random_case(master)
+        case["elements"] = case["elements"] | {"plan"}
+        flag = ("review", "due")[i % 2]
+        text, spans = compose_note_with_spans(random.Random(master.random()), **case,
+                                              reviews_treatment_plan=flag == "review", review_due=flag == "due")
+        assert set(spans) == case["elements"] | {keys[flag]}, text
+        for element in ELEMENTS:
+            if element not in case["elements"]:
+                assert not _matches(element, text), (element, _matches(element, text), text)
+        previous_end = 0
+        for begin, end in sorted(spans.values()):
+            assert previous_end <= begin < end <= len(text), text
+            previous_end = end
+        begin, end = spans[keys[flag]]
+        sentence = text[begin:end]
+        templates = [t for register in banks[flag].values() for t in register]
+        assert any(re.fullmatch(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t)), sentence) for t in templates), sentence
+        assert begin > spans["plan"][0]  # written after the plan element, in its section
+        assert "\n" not in text[spans["plan"][0]:end], text
+
+
+def test_plan_review_banks_name_the_plan_and_are_varied() -> None:
+    reviews = [t for register in PLAN_REVIEW.values() for t in register]
+    dues = [t for register in PLAN_REVIEW_DUE.values() for t in register]
+    assert len(set(reviews)) >= 15 and len(set(dues)) >= 10
+    assert PLAN_REVIEW["terse"] and PLAN_REVIEW_DUE["terse"]
+    for sentence in reviews + dues:
+        assert _matches("plan", sentence), sentence
+        assert not re.search(r"\bTP\b", sentence)  # "TP" is also the mental-status "thought process"
+    future = re.compile(r"\b(?:will|due|scheduled|plan to|next)\b", re.IGNORECASE)
+    assert all(future.search(sentence) for sentence in dues)
+
+
+def test_plan_review_sentences_need_the_plan_element() -> None:
+    with pytest.raises(ValueError, match="plan element"):
+        compose_note(random.Random(1), **_example(elements=frozenset({"time", "risk"})), reviews_treatment_plan=True)
+    with pytest.raises(ValueError, match="plan element"):
+        compose_note(random.Random(1), **_example(elements=frozenset({"time"})), review_due=True)
+    with pytest.raises(ValueError, match="does not also say"):
+        compose_note(random.Random(1), **_example(), reviews_treatment_plan=True, review_due=True)
+
+
+def test_plan_review_sentences_are_drawn_only_when_asked_for() -> None:
+    # Without the flags a note is the same text from the same rng state; with one, a narrative note (no empty
+    # section to fill) is the same note with the sentence added after the plan, the rng drawn once more.
+    master = random.Random(12)
+    for _ in range(500):
+        case = _random_case(master) | {"style": "narrative"}
+        case["elements"] = case["elements"] | {"plan"}
+        seed = master.random()
+        base = compose_note(random.Random(seed), **case)
+        assert compose_note(random.Random(seed), **case, reviews_treatment_plan=False, review_due=False) == base
+        for flag in ("reviews_treatment_plan", "review_due"):
+            text, spans = compose_note_with_spans(random.Random(seed), **case, **{flag: True})
+            key = "treatment_plan_review" if flag == "reviews_treatment_plan" else "treatment_plan_review_due"
+            begin, end = spans[key]
+            assert text[:begin - 1] + text[end:] == base, (text, base)

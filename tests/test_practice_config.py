@@ -176,13 +176,15 @@ def test_the_demo_file_reads_back_as_the_payer_catalog():
     assert config.default == BUILT_IN
     rules = {"none": ("none", None), "first_visit": ("first_visit", None)}
     expected = tuple(sorted(
-        (PayerRule(p["payer_id"], p["filing"], *rules.get(p["auth"][0], ("after_visits", p["auth"][1])), 90)
+        (PayerRule(p["payer_id"], p["filing"], *rules.get(p["auth"][0], ("after_visits", p["auth"][1])),
+                   p["plan_review"])
          for p in catalog.PAYERS), key=lambda r: r.payer_id))
     assert config.payers == expected  # self-pay has no rules
-    # Spelled out for the catalog as it stands: SUM02 after 12 visits, LSM05 after 8, CAR04 and HEA07 every visit.
-    assert config.rule_for("SUM02") == PayerRule("SUM02", 90, "after_visits", 12, 90)
+    # Spelled out for the catalog as it stands: SUM02 after 12 visits, LSM05 after 8, CAR04 and HEA07 every visit;
+    # the commercial insurers review plans every 180 days, Medicaid and the EAP every 90 (the default).
+    assert config.rule_for("SUM02") == PayerRule("SUM02", 90, "after_visits", 12, 180)
     assert config.rule_for("LSM05") == PayerRule("LSM05", 95, "after_visits", 8, 90)
-    assert config.rule_for("CAR04") == PayerRule("CAR04", 120, "first_visit", None, 90)
+    assert config.rule_for("CAR04") == PayerRule("CAR04", 120, "first_visit", None, 180)
     assert config.rule_for("HEA07") == PayerRule("HEA07", 90, "first_visit", None, 90)
     assert [r.payer_id for r in config.payers] == ["CAR04", "HEA07", "HMC06", "LSM05", "MER03", "PBH01", "SUM02"]
 

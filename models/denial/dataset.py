@@ -50,12 +50,14 @@ NUMERIC = ("session_minutes", "authorization_visits_remaining", "eligibility_age
            "timely_filing_days", "days_left_to_file", "note_lag_hours", "clinician_prior_claims",
            "clinician_prior_denial_rate", "payer_cpt_prior_claims", "payer_cpt_prior_denial_rate")
 DOC_ELEMENTS = ("time", "risk", "mental_status", "intervention", "response", "plan", "necessity", "participants")
-# The documentation checker's features: used when the mart has them (they come from marts.note_documentation).
-DOC_BOOLEAN = (*(f"doc_has_{element}" for element in DOC_ELEMENTS), "doc_passes_rulebook")
-DOC_NUMERIC = ("doc_missing_count",)
+# The documentation checker's features: used when the mart has them (they come from marts.note_documentation,
+# the treatment-plan review's too: a review is known from the note that documents it).
+DOC_BOOLEAN = (*(f"doc_has_{element}" for element in DOC_ELEMENTS), "doc_passes_rulebook", "is_treatment_plan_overdue")
+DOC_NUMERIC = ("doc_missing_count", "days_since_plan_review")
 # Read for the reasons' wording and the card, not fed to the model: the CPT's minutes are the CPT code's, and
 # the denial counts are the rates times the claims.
-CONTEXT_COLUMNS = ("cpt_min_minutes", "cpt_max_minutes", "clinician_prior_denials", "payer_cpt_prior_denials")
+CONTEXT_COLUMNS = ("cpt_min_minutes", "cpt_max_minutes", "clinician_prior_denials", "payer_cpt_prior_denials",
+                   "treatment_plan_review_days")
 
 
 @dataclass(frozen=True)

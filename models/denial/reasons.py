@@ -94,6 +94,15 @@ def _documentation(row: Row) -> Explanation | None:
     return f"the note lacks: {', '.join(e.replace('_', ' ') for e in missing)}", f"add {listed} to the note"
 
 
+def _treatment_plan(row: Row) -> Explanation | None:
+    if not row.is_true("is_treatment_plan_overdue"):
+        return None
+    days, interval = row.number("days_since_plan_review"), row.number("treatment_plan_review_days")
+    every = f"every {interval:.0f} days" if interval is not None else "at its interval"
+    return (f"treatment plan last reviewed {days:.0f} days before the session; the payer requires a review {every}",
+            "review and update the treatment plan with the client, and document the review in the note")
+
+
 def _minutes_range(row: Row) -> str:
     low, high = row.number("cpt_min_minutes"), row.number("cpt_max_minutes")
     if low is not None and high is not None:
@@ -196,6 +205,7 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup("documentation", ("doc_has_time", "doc_has_risk", "doc_has_mental_status", "doc_has_intervention",
                                   "doc_has_response", "doc_has_plan", "doc_has_necessity", "doc_has_participants",
                                   "doc_missing_count", "doc_passes_rulebook"), _documentation),
+    ReasonGroup("treatment_plan", ("is_treatment_plan_overdue", "days_since_plan_review"), _treatment_plan),
     ReasonGroup("session_length", ("session_minutes", "minutes_fit_cpt"), _session_length),
     ReasonGroup("authorization", ("is_authorization_required", "has_authorization_on_file",
                                   "authorization_visits_remaining", "is_without_required_authorization"),

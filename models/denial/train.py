@@ -47,6 +47,7 @@ MONOTONE = {
     "days_left_to_file": -1,
     "doc_missing_count": 1,
     "doc_passes_rulebook": -1,
+    "is_treatment_plan_overdue": 1,
     **{f"doc_has_{element}": -1 for element in ("time", "risk", "mental_status", "intervention", "response", "plan",
                                                  "necessity", "participants")},
 }

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 from models.documentation import cues
 from models.documentation.alternation import alternatives, factored
+from models.documentation.evidence import Evidence
+from models.documentation.plan_review import find_treatment_plan_review
 from models.documentation.rulebook import ELEMENTS, cpt_rule
 
 
@@ -156,15 +158,6 @@ _RISK_NONE = re.compile(r"(?i)^\W*(?:none|none reported|none endorsed|denied|den
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """Where an element is stated: text[start:end] == text (character offsets into the note)."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
 class ElementCheck:
     """One rulebook element in one note: present or not, with the evidence when present (None when missing)."""
 
@@ -187,6 +180,8 @@ class NoteCheck:
       when every element its CPT code requires is present"), and the length is the Encounter's, which the
       note's author cannot fix in the text; it is reported on its own (`length_fits_cpt`), and a claim needs
       both (`claim_ready`).
+    - `treatment_plan_review`: the evidence of a treatment-plan review in this session, or None
+      (`plan_review.find_treatment_plan_review`).
     """
 
     cpt: str
@@ -196,6 +191,13 @@ class NoteCheck:
     missing_elements: tuple[str, ...]
     length_fits_cpt: bool | None
     passes_rulebook: bool | None
+    treatment_plan_review: Evidence | None = None
+
+    @property
+    def reviews_treatment_plan(self) -> bool:
+        """The note documents a treatment-plan review in its own session (not a rulebook element: payers
+        that require a review interval read it; see plan_review)."""
+        return self.treatment_plan_review is not None
 
     def has(self, element: str) -> bool:
         return self.element(element).present
@@ -616,4 +618,5 @@ def check_note(text: str, cpt: str, minutes: float | None) -> NoteCheck:
         missing_elements=missing,
         length_fits_cpt=rule.length_fits(minutes) if rule is not None else None,
         passes_rulebook=(not missing) if rule is not None else None,
+        treatment_plan_review=find_treatment_plan_review(text),
     )

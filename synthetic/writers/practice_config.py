@@ -1,11 +1,13 @@
 """The demo practice's `practice.toml`: the payer rules its generator follows, in the format
 connectors.practice_config reads (docs/practice-config.md).
 
-Each insurer of the payer catalog gets its own table: its timely filing limit, and its
+Each insurer of the payer catalog gets its own table: its timely filing limit, its
 authorization rule (`first_visit`: every visit needs an approved authorization; `after_n` N:
-visits N+1 onward do, written `after_visits` with `authorization_after_visits = N`). Self-pay
-has no payer rules. The generator does not simulate treatment-plan reviews, so every payer keeps
-the default review interval.
+visits N+1 onward do, written `after_visits` with `authorization_after_visits = N`), and its
+treatment-plan review interval (`Payer.plan_review_days`: a session's plan must have been reviewed
+within that many days; the intake establishes it) when it differs from the default table's, so the
+commercial payers' 180 days are written and the 90 days of Medicaid, Medicare and the EAP are
+inherited. Self-pay has no payer rules.
 """
 
 from __future__ import annotations
@@ -38,4 +40,6 @@ def render_practice_toml(payers: Iterable[Payer]) -> str:
         ]
         if payer.auth_rule == "after_n":
             lines.append(f"authorization_after_visits = {payer.auth_after_visits}")
+        if payer.plan_review_days != BUILT_IN.treatment_plan_review_days:
+            lines.append(f"treatment_plan_review_days = {payer.plan_review_days}")
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 -- The denial model's features: one row per claim with an original submission (scored at it) and
 -- per completed session not billed by the as-of date (the work queue, scored at the as-of date's
 -- end), every feature as of scored_at (issue 5): nothing a biller could not have read then. The
--- note's documentation (note_documentation) is read only for the note signed by scored_at.
+-- note's documentation (note_documentation) is read only for the note signed by scored_at, and a
+-- treatment-plan review only once the note that documents it was signed.
 {%- set elements = ['time', 'risk', 'mental_status', 'intervention', 'response', 'plan', 'necessity', 'participants'] %}
 with
 
@@ -15,6 +16,38 @@ documentation as (
 
 cpt_codes as (
     select * from {{ ref('cpt_codes') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+-- Each patient's treatment-plan reviews: the intake (90791), which establishes the plan, and every
+-- session whose note documents a review; known from the moment its note was signed.
+plan_reviews as (
+    select
+        sessions.patient_mrn,
+        {{ lantern.local_date('sessions.session_start_at') }} as review_date,
+        sessions.note_signed_at as known_at
+    from sessions
+    left join documentation
+        on sessions.final_note_id = documentation.note_id
+    where sessions.has_final_note
+        and sessions.note_signed_at is not null
+        and (sessions.cpt_code = '90791' or documentation.reviews_treatment_plan)
+),
+
+-- The last review on or before the date of service that a biller could read at scored_at.
+last_plan_reviews as (
+    select
+        features.claim_id,
+        max(plan_reviews.review_date) as last_plan_review_date
+    from features
+    inner join plan_reviews
+        on features.patient_mrn = plan_reviews.patient_mrn
+        and plan_reviews.review_date <= features.date_of_service
+        and plan_reviews.known_at <= features.scored_at
+    group by features.claim_id
 ),
 
 -- The signed note's rulebook check; a row without one reads no element as present.
@@ -32,12 +65,16 @@ documented as (
             {%- if not loop.last %} +{% endif %}
             {% endfor %}
         end as doc_missing_count,
-        documentation.passes_rulebook as doc_passes_rulebook
+        documentation.passes_rulebook as doc_passes_rulebook,
+        {{ dbt.datediff('last_plan_reviews.last_plan_review_date', 'features.date_of_service', 'day') }}
+            as days_since_plan_review
     from features
     left join documentation
         on features.signed_note_id = documentation.note_id
     left join cpt_codes
         on documentation.cpt_code = cpt_codes.cpt_code
+    left join last_plan_reviews
+        on features.claim_id = last_plan_reviews.claim_id
 ),
 
 final as (
@@ -86,7 +123,15 @@ final as (
         cast(doc_has_{{ element }} as {{ dbt.type_boolean() }}) as doc_has_{{ element }},
         {% endfor %}
         cast(doc_missing_count as {{ dbt.type_int() }}) as doc_missing_count,
-        cast(doc_passes_rulebook as {{ dbt.type_boolean() }}) as doc_passes_rulebook
+        cast(doc_passes_rulebook as {{ dbt.type_boolean() }}) as doc_passes_rulebook,
+        cast(treatment_plan_review_days as {{ dbt.type_int() }}) as treatment_plan_review_days,
+        cast(days_since_plan_review as {{ dbt.type_int() }}) as days_since_plan_review,
+        -- an intake establishes the plan, so it is never overdue; no review on file is unknown
+        cast(case
+            when cpt_code = '90791' then false
+            when days_since_plan_review is null then null
+            else days_since_plan_review > treatment_plan_review_days
+        end as {{ dbt.type_boolean() }}) as is_treatment_plan_overdue
     from documented
 )
 

@@ -4,7 +4,9 @@ One row per session with a final (signed) note, keyed by appointment_id: the not
 signed DocumentReference (fct_sessions.final_note_id), its CPT code and length are the session's. The check is
 models.documentation.checker.check_note: has_<element> per rulebook element, the CPT code's required elements,
 the missing ones, whether the Encounter's length fits the code's minutes, whether the note passes (every required
-element present; the length is not part of passing), and the evidence text of each element found.
+element present; the length is not part of passing), the evidence text of each element found, and whether the
+note documents a treatment-plan review in its session (not a rulebook element: the payers' review interval reads
+it, see int_treatment_plan_reviews_as_of).
 
 A Python model because the checker is Python; it reads the two tables it needs through dbt.ref and returns an
 Arrow table whose types are the YAML's.
@@ -27,6 +29,8 @@ SCHEMA = pa.schema(
         ("length_fits_cpt", pa.bool_()),
         ("passes_rulebook", pa.bool_()),
         *((f"evidence_{element}", pa.string()) for element in ELEMENTS),
+        ("reviews_treatment_plan", pa.bool_()),
+        ("evidence_treatment_plan_review", pa.string()),
     ]
 )
 
@@ -48,6 +52,9 @@ def checked_notes(rows) -> pa.Table:
         columns["missing_elements"].append(list(check.missing_elements))
         columns["length_fits_cpt"].append(check.length_fits_cpt)
         columns["passes_rulebook"].append(check.passes_rulebook)
+        review = check.treatment_plan_review
+        columns["reviews_treatment_plan"].append(review is not None)
+        columns["evidence_treatment_plan_review"].append(review.text if review is not None else None)
     return pa.table(columns, schema=SCHEMA)
 
 

@@ -94,6 +94,7 @@ joined as (
         latest_checks.eligibility_result,
         {{ dbt.datediff('scored.date_of_service', 'scored.scored_date', 'day') }} as filing_lag_days,
         rules.timely_filing_days,
+        rules.treatment_plan_review_days,
         case when scored.note_signed_at <= scored.scored_at then scored.note_id end as signed_note_id,
         case when scored.note_signed_at <= scored.scored_at then scored.note_signed_at end
             as note_signed_at,
@@ -132,6 +133,7 @@ final as (
         filing_lag_days,
         timely_filing_days,
         timely_filing_days - filing_lag_days as days_left_to_file,
+        treatment_plan_review_days,
         signed_note_id,
         note_signed_at is not null as is_note_signed_before_submission,
         {{ lantern.hours_between('session_end_at', 'note_signed_at') }} as note_lag_hours

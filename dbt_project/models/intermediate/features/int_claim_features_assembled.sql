@@ -118,6 +118,7 @@ final as (
         coded.modality,
         coded.diagnosis_group,
         coded.clinician_npi,
+        coded.patient_mrn,
         coded.has_modifier_95,
         coded.is_telehealth,
         -- kpis.md: a telehealth session needs place of service 02 or 10 and modifier 95; an
@@ -145,6 +146,7 @@ final as (
         checks.filing_lag_days,
         checks.timely_filing_days,
         checks.days_left_to_file,
+        checks.treatment_plan_review_days,
         checks.is_note_signed_before_submission,
         checks.note_lag_hours,
         checks.signed_note_id,
