@@ -16,6 +16,10 @@ REVIEWS = [
     ("Tx plan updated today.", "Tx plan updated"),
     ("we went over her treatment goals and revised goal 2", "revised goal"),
     ("Initial treatment plan developed collaboratively with client.", "treatment plan developed"),
+    ("Initial TP est. w/ pt", "TP est."),
+    ("Treatment plan: [x] reviewed and updated this session", "Treatment plan: [x] reviewed"),
+    # a quoted sentence before it ends its clause: its "not" is not the review's
+    ('He said "I\'m not sure." We reviewed and updated his treatment plan.', "reviewed and updated his treatment plan"),
     # a review done now, with the next one due later in the same clause
     ("Treatment plan updated, next review due in 90 days.", "Treatment plan updated"),
 ]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.documentation import cues
@@ -41,6 +42,7 @@ from models.documentation.alternation import alternatives, factored
 from models.documentation.evidence import Evidence
 from models.documentation.plan_review import find_treatment_plan_review
 from models.documentation.rulebook import ELEMENTS, cpt_rule
+from models.documentation.sentences import SentenceModel, default_model
 
 
 # What the cues are found for: the rulebook's elements, with risk in its two halves (suicidal and homicidal
@@ -159,11 +161,13 @@ _RISK_NONE = re.compile(r"(?i)^\W*(?:none|none reported|none endorsed|denied|den
 
 @dataclass(frozen=True)
 class ElementCheck:
-    """One rulebook element in one note: present or not, with the evidence when present (None when missing)."""
+    """One rulebook element in one note: present or not, with the evidence when present (None when missing), and
+    which reader found it: "rules" (the word lists) or "model" (the sentence model, when the rules did not)."""
 
     element: str
     present: bool
     evidence: Evidence | None
+    found_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -601,12 +605,40 @@ def _merged(note: _Note, first: Evidence, second: Evidence) -> Evidence:
     return Evidence(start, end, note.text[start:end])
 
 
-def check_note(text: str, cpt: str, minutes: float | None) -> NoteCheck:
+DEFAULT_MODEL = "default"  # check_note's model: the sentence model trained on the shipped labelled notes
+
+
+def check_notes(notes: Sequence[tuple[str, str, float | None]],
+                model: SentenceModel | str | None = DEFAULT_MODEL) -> list[NoteCheck]:
+    """check_note for many (text, cpt, minutes) notes at once: the sentence model reads all their sentences in
+    one pass, which is what makes it affordable on a practice's notes."""
+    texts = [text or "" for text, _, _ in notes]
+    if model == DEFAULT_MODEL:
+        model = default_model()
+    learned = model.find(texts) if model is not None else [{}] * len(texts)
+    return [_check(text, cpt, minutes, extra) for text, (_, cpt, minutes), extra in zip(texts, notes, learned,
+                                                                                          strict=True)]
+
+
+def check_note(text: str, cpt: str, minutes: float | None,
+               model: SentenceModel | str | None = DEFAULT_MODEL) -> NoteCheck:
     """The note against the rulebook of kpis.md: every element present or missing with its evidence, the
     elements `cpt` requires and which of them are missing, whether `minutes` fits the code, and whether the
-    note passes (see NoteCheck: passing is about the elements only)."""
+    note passes (see NoteCheck: passing is about the elements only).
+
+    An element is present when the word lists find it, or, for the open-ended elements
+    (`sentences.LEARNED_ELEMENTS`), when the sentence model does; `model=None` reads with the word lists only.
+    """
+    return check_notes([(text, cpt, minutes)], model)[0]
+
+
+def _check(text: str, cpt: str, minutes: float | None, learned: dict[str, Evidence]) -> NoteCheck:
     evidence = find_elements(text)
-    elements = tuple(ElementCheck(e, e in evidence, evidence.get(e)) for e in ELEMENTS)
+    found_by = {element: "rules" for element in evidence}
+    for element, sentence in learned.items():
+        if element not in evidence:
+            evidence[element], found_by[element] = sentence, "model"
+    elements = tuple(ElementCheck(e, e in evidence, evidence.get(e), found_by.get(e)) for e in ELEMENTS)
     rule = cpt_rule(cpt)
     required = rule.requires if rule is not None else ()
     missing = tuple(e for e in required if e not in evidence)

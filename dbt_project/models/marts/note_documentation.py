@@ -2,7 +2,7 @@
 
 One row per session with a final (signed) note, keyed by appointment_id: the note is the Encounter's first
 signed DocumentReference (fct_sessions.final_note_id), its CPT code and length are the session's. The check is
-models.documentation.checker.check_note: has_<element> per rulebook element, the CPT code's required elements,
+models.documentation.checker.check_notes (word lists, and a sentence model for the open-ended elements): has_<element> per rulebook element, the CPT code's required elements,
 the missing ones, whether the Encounter's length fits the code's minutes, whether the note passes (every required
 element present; the length is not part of passing), the evidence text of each element found, and whether the
 note documents a treatment-plan review in its session (not a rulebook element: the payers' review interval reads
@@ -14,7 +14,7 @@ Arrow table whose types are the YAML's.
 
 import pyarrow as pa
 
-from models.documentation.checker import check_note
+from models.documentation.checker import check_notes
 from models.documentation.rulebook import ELEMENTS
 
 SCHEMA = pa.schema(
@@ -29,17 +29,25 @@ SCHEMA = pa.schema(
         ("length_fits_cpt", pa.bool_()),
         ("passes_rulebook", pa.bool_()),
         *((f"evidence_{element}", pa.string()) for element in ELEMENTS),
+        ("model_found_elements", pa.list_(pa.string())),
         ("reviews_treatment_plan", pa.bool_()),
         ("evidence_treatment_plan_review", pa.string()),
     ]
 )
 
 
+CHUNK = 20_000  # notes the sentence model reads in one pass (bounds the memory of its sentence matrix)
+
+
 def checked_notes(rows) -> pa.Table:
     """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples."""
     columns = {name: [] for name in SCHEMA.names}
-    for appointment_id, note_id, cpt_code, session_minutes, note_text in rows:
-        check = check_note(note_text or "", cpt_code or "", session_minutes)
+    rows = list(rows)
+    checks = []
+    for begin in range(0, len(rows), CHUNK):
+        chunk = rows[begin:begin + CHUNK]
+        checks += check_notes([(text or "", cpt or "", minutes) for _, _, cpt, minutes, text in chunk])
+    for (appointment_id, note_id, cpt_code, session_minutes, _), check in zip(rows, checks, strict=True):
         columns["appointment_id"].append(appointment_id)
         columns["note_id"].append(note_id)
         columns["cpt_code"].append(cpt_code)
@@ -52,6 +60,7 @@ def checked_notes(rows) -> pa.Table:
         columns["missing_elements"].append(list(check.missing_elements))
         columns["length_fits_cpt"].append(check.length_fits_cpt)
         columns["passes_rulebook"].append(check.passes_rulebook)
+        columns["model_found_elements"].append([e.element for e in check.elements if e.found_by == "model"])
         review = check.treatment_plan_review
         columns["reviews_treatment_plan"].append(review is not None)
         columns["evidence_treatment_plan_review"].append(review.text if review is not None else None)
