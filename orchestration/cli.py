@@ -127,7 +127,9 @@ def _build_config(clinicians: int, months: int, seed: int, start: date, messy: b
 
 
 def _clear_previous_practice(paths: LanternPaths) -> None:
-    """Remove what a previous generation wrote: the landing zone's source folders and the truth folder's contents."""
+    """Remove what a previous generation wrote: the landing zone's source folders and the truth folder's contents,
+    and the warehouse built from them. The loads keep every delivery they have seen (a file replaced in place is a
+    new delivery), so a warehouse kept across a regeneration would mix the two practices."""
     cwd = Path.cwd().resolve()
     for folder in (paths.landing, paths.truth):
         if folder == cwd or folder in cwd.parents:
@@ -140,6 +142,12 @@ def _clear_previous_practice(paths: LanternPaths) -> None:
             shutil.rmtree(entry)
         elif entry.exists() or entry.is_symlink():
             entry.unlink()
+    stale = [p for p in (paths.warehouse, paths.warehouse.with_name(paths.warehouse.name + ".wal")) if p.exists()]
+    for path in stale:
+        path.unlink()
+    if stale:
+        Console(stderr=True).print(f"Removed the warehouse {paths.warehouse}: it was built from the replaced "
+                                   "practice; `lantern build` builds it again.")
 
 
 def _generate(config: GeneratorConfig, paths: LanternPaths, console: Console) -> None:

@@ -160,8 +160,13 @@ def test_generate_writes_a_practice_and_prints_its_summary(runner: CliRunner, tm
 
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "--force" in again.output
-    forced = runner.invoke(app, [*args, "--force"])
+    # a warehouse built from the practice being replaced goes with it: its loads would mix both practices
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"built from the old practice")
+    forced = runner.invoke(app, [*args, "--force"], env={"LANTERN_WAREHOUSE": str(warehouse), "COLUMNS": "200"})
     assert forced.exit_code == 0, forced.output
+    assert not warehouse.exists()
+    assert "Removed the warehouse" in " ".join(forced.output.split())
 
 
 def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ def train(notes: Iterable[LabelledNote]) -> SentenceModel:
     matrix = vectorizer.fit_transform(texts)
     classifiers = {}
     for element in LEARNED_ELEMENTS:
-        clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0)
+        clf = LogisticRegression(C=16.0, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0)
         clf.fit(matrix, labels[element])
         classifiers[element] = clf
     return SentenceModel(vectorizer, classifiers)
