@@ -172,19 +172,24 @@ def test_notes_do_not_depend_on_the_hash_seed() -> None:
 # (2) exactly the asked-for elements
 
 
+def _assert_absent_unmarked_and_spans_ordered(case: dict, text: str, spans: dict) -> None:
+    """No marker of an absent element in the note; the spans in order, apart, and inside the text."""
+    for element in ELEMENTS:
+        if element not in case["elements"]:
+            assert not _matches(element, text), (element, _matches(element, text), text)
+    previous_end = 0
+    for begin, end in sorted(spans.values()):
+        assert previous_end <= begin < end <= len(text), text
+        previous_end = end
+
+
 def test_absent_elements_leave_no_marker_and_present_ones_are_spanned() -> None:
     master = random.Random(2024)
     for _ in range(4000):
         case = _random_case(master)
         text, spans = compose_note_with_spans(random.Random(master.random()), **case)
         assert set(spans) == case["elements"], text
-        for element in ELEMENTS:
-            if element not in case["elements"]:
-                assert not _matches(element, text), (element, _matches(element, text), text)
-        previous_end = 0
-        for begin, end in sorted(spans.values()):
-            assert previous_end <= begin < end <= len(text), text
-            previous_end = end
+        _assert_absent_unmarked_and_spans_ordered(case, text, spans)
         for element, (begin, end) in spans.items():
             assert _matches(element, text[begin:end]), (element, text[begin:end])
 
@@ -321,13 +326,7 @@ def test_plan_review_sentences_leave_no_other_elements_trace_and_are_spanned() -
         text, spans = compose_note_with_spans(random.Random(master.random()), **case,
                                               reviews_treatment_plan=flag == "review", review_due=flag == "due")
         assert set(spans) == case["elements"] | {keys[flag]}, text
-        for element in ELEMENTS:
-            if element not in case["elements"]:
-                assert not _matches(element, text), (element, _matches(element, text), text)
-        previous_end = 0
-        for begin, end in sorted(spans.values()):
-            assert previous_end <= begin < end <= len(text), text
-            previous_end = end
+        _assert_absent_unmarked_and_spans_ordered(case, text, spans)
         begin, end = spans[keys[flag]]
         sentence = text[begin:end]
         templates = [t for register in banks[flag].values() for t in register]
