@@ -427,6 +427,43 @@ def test_ar_daily(con) -> None:
 # ---- access ------------------------------------------------------------------------------------------
 
 
+def test_cash_weekly(con) -> None:
+    rows = query(con, "select * from marts.cash_weekly")
+    cash = {(r["week_start"], r["segment"]): r["cash"] for r in rows if r["cash"] != 0}
+    # 835s on their BPR16 date (weeks start on Monday):
+    #   PBH01 200.00 on Thu 01-23 (week 01-20); PBH01 and TXMCD 0.00 on 01-30 (non-payment notices);
+    #   MCR01 78.40 on Tue 02-18 and TXMCD 95.00 (check) on Thu 02-20 (week 02-17);
+    #   PBH01 90.35 on Tue 03-04 (week 03-03): 128.00 - 120.00 reversed + 80.00 + 2.35 PLB interest.
+    # Patient payments on their local date: P1 20.00 Mon 01-06; P2 20.00 Mon 02-10 and P3 100.00 Fri 02-14
+    #   (week 02-10); P4 10.00 Tue 02-25 (week 02-24); P5 80.00 Fri 03-14 (week 03-10); P6 32.00 Thu 03-20
+    #   (week 03-17).
+    expected_segments = {
+        (date(2025, 1, 20), "commercial"): Decimal("200.00"),
+        (date(2025, 2, 17), "medicare"): Decimal("78.40"),
+        (date(2025, 2, 17), "medicaid"): Decimal("95.00"),
+        (date(2025, 3, 3), "commercial"): Decimal("90.35"),
+        (date(2025, 1, 6), "patient"): Decimal("20.00"),
+        (date(2025, 2, 10), "patient"): Decimal("120.00"),
+        (date(2025, 2, 24), "patient"): Decimal("10.00"),
+        (date(2025, 3, 10), "patient"): Decimal("80.00"),
+        (date(2025, 3, 17), "patient"): Decimal("32.00"),
+    }
+    expected_totals = {(week, "total"): Decimal("0") for week, _ in expected_segments}
+    for (week, _), amount in expected_segments.items():
+        expected_totals[week, "total"] += amount
+    assert cash == expected_segments | expected_totals
+    assert sum(amount for (_, segment), amount in cash.items() if segment == "total") == Decimal("725.75")
+    # Every week from 01-06 to the as-of date's week (Mon 07-28) for every segment, empty weeks at 0; the
+    # as-of date (Fri 08-01) ends no week, so its week is the only incomplete one.
+    weeks = sorted({r["week_start"] for r in rows})
+    assert weeks[0] == date(2025, 1, 6) and weeks[-1] == date(2025, 7, 28) and len(weeks) == 30
+    assert {r["segment"] for r in rows} == {"total", "commercial", "medicaid", "medicare", "patient"}
+    assert len(rows) == 30 * 5
+    assert {r["week_start"] for r in rows if not r["is_complete_week"]} == {date(2025, 7, 28)}
+    receipts = {(r["week_start"], r["segment"]): r["receipts"] for r in rows}
+    assert receipts[date(2025, 1, 27), "total"] == 2 and cash.get((date(2025, 1, 27), "total")) is None
+
+
 def test_access_monthly(con) -> None:
     months = by(query(con, "select * from marts.kpi_access_monthly"), "month_start")
     assert set(months) == {date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 7, 1)}
