@@ -1,0 +1,79 @@
+"""The open-claims part of the cash forecast (models.cash.open_claims) on series with a known answer: constant
+lags, known payment probabilities and amounts, so every expected dollar is worked out by hand."""
+
+import numpy as np
+import pytest
+
+from models.cash.open_claims import LagDistribution, OpenClaims, expected_receipts, week_start
+
+D = np.datetime64
+
+
+def claims(*rows):
+    """(claim_id, payer, segment, submitted, paid_probability, expected_amount) rows as OpenClaims."""
+    ids, keys, segments, submitted, p, amount = zip(*rows, strict=True)
+    return OpenClaims(np.array(ids), np.array(keys), np.array(segments), np.array(submitted, dtype="datetime64[D]"),
+                      np.array(p, dtype=float), np.array(amount, dtype=float))
+
+
+def as_dict(frame):
+    return {(str(row.week_start.date()), row.segment): round(row.expected, 6) for row in frame.itertuples()}
+
+
+def test_week_start_is_the_monday_on_or_before():
+    days = np.array(["2025-03-03", "2025-03-05", "2025-03-09", "2025-03-10"], dtype="datetime64[D]")
+    assert week_start(days).astype(str).tolist() == ["2025-03-03", "2025-03-03", "2025-03-03", "2025-03-10"]
+
+
+def test_lag_distribution_from_paid_lags():
+    lags = LagDistribution.from_lags([14, 14, 21, 28])
+    assert lags.max_lag == 28
+    assert lags.pmf[14] == 0.5 and lags.pmf[21] == 0.25 and lags.pmf[28] == 0.25
+    # S(a) = P(L > a): above 13 all, above 14 half, above 21 a quarter, above 28 none
+    assert lags.survival(np.array([13, 14, 20, 21, 28, 40])).tolist() == [1.0, 0.5, 0.5, 0.25, 0.0, 0.0]
+    with pytest.raises(ValueError, match="at least one"):
+        LagDistribution.from_lags([])
+
+
+def test_a_constant_lag_puts_each_sure_claim_in_its_payment_week():
+    # Origin Wed 2025-03-05; the forecast's weeks start Mon 03-10. Every payer pays exactly 14 days after
+    # submission, and always pays.
+    lags = {"P": LagDistribution.from_lags([14])}
+    open_claims = claims(
+        ("c1", "P", "commercial", "2025-02-27", 1.0, 100.0),  # paid 03-13: week 03-10
+        ("c2", "P", "commercial", "2025-03-04", 1.0, 50.0),   # paid 03-18: week 03-17
+        ("c3", "P", "commercial", "2025-03-05", 1.0, 25.0),   # paid 03-19: week 03-17
+        ("c4", "P", "medicaid", "2025-03-05", 1.0, 40.0),     # paid 03-19: week 03-17
+        ("c5", "P", "commercial", "2025-02-17", 1.0, 999.0),  # due 03-03, before the origin: it will not come
+    )
+    result = as_dict(expected_receipts(open_claims, lags, D("2025-03-05"), horizon_weeks=3))
+    assert result == {
+        ("2025-03-10", "commercial"): 100.0, ("2025-03-10", "medicaid"): 0.0,
+        ("2025-03-17", "commercial"): 75.0, ("2025-03-17", "medicaid"): 40.0,
+        ("2025-03-24", "commercial"): 0.0, ("2025-03-24", "medicaid"): 0.0,
+    }
+
+
+def test_an_unpaid_claim_is_paid_by_the_lags_it_has_not_yet_passed():
+    # Lags 7 (half) and 21 (half) days; the payer pays 80% of claims. Submitted Mon 03-03, origin Wed 03-12
+    # (age 9): the 7-day payment did not come, so the claim is either paid on 03-24 (lag 21) or never:
+    #   P(paid at 21 | unpaid at 9) = 0.8 * 0.5 / (0.8 * 0.5 + 0.2) = 2/3, of 90.00 = 60.00 in week 03-24.
+    lags = {"P": LagDistribution.from_lags([7, 21])}
+    open_claims = claims(("c1", "P", "medicare", "2025-03-03", 0.8, 90.0))
+    result = as_dict(expected_receipts(open_claims, lags, D("2025-03-12"), horizon_weeks=2))
+    assert result == {("2025-03-17", "medicare"): 0.0, ("2025-03-24", "medicare"): 60.0}
+    # At age 2 (origin 03-05) nothing was due yet: 0.8 * 0.5 = 0.4 of it on 03-10 and 0.4 on 03-24.
+    early = as_dict(expected_receipts(open_claims, lags, D("2025-03-05"), horizon_weeks=3))
+    assert early == {("2025-03-10", "medicare"): 36.0, ("2025-03-17", "medicare"): 0.0,
+                     ("2025-03-24", "medicare"): 36.0}
+
+
+def test_payers_keep_their_own_lags_and_a_payer_without_lags_is_an_error():
+    lags = {"A": LagDistribution.from_lags([7]), "B": LagDistribution.from_lags([14])}
+    open_claims = claims(("a", "A", "commercial", "2025-03-05", 1.0, 10.0),
+                         ("b", "B", "commercial", "2025-03-05", 1.0, 20.0))
+    # Origin Wed 03-05: A pays 03-12 (week 03-10), B 03-19 (week 03-17).
+    assert as_dict(expected_receipts(open_claims, lags, D("2025-03-05"), 2)) == {
+        ("2025-03-10", "commercial"): 10.0, ("2025-03-17", "commercial"): 20.0}
+    with pytest.raises(ValueError, match="no payment-lag distribution for 'C'"):
+        expected_receipts(claims(("c", "C", "commercial", "2025-03-05", 1.0, 5.0)), lags, D("2025-03-05"), 2)
