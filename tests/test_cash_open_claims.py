@@ -77,3 +77,34 @@ def test_payers_keep_their_own_lags_and_a_payer_without_lags_is_an_error():
         ("2025-03-10", "commercial"): 10.0, ("2025-03-17", "commercial"): 20.0}
     with pytest.raises(ValueError, match="no payment-lag distribution for 'C'"):
         expected_receipts(claims(("c", "C", "commercial", "2025-03-05", 1.0, 5.0)), lags, D("2025-03-05"), 2)
+
+
+def test_the_history_estimates_each_payers_chances_amounts_and_lags():
+    import pandas as pd
+
+    from models.cash.history import ALL, MIN_CLAIMS, estimate, open_claims
+
+    rows = []
+    # Payer A, 40 claims of 90834: the 30 pending ones paid 24 times (lag 10, 60.00 each); the 10 denied
+    # paid 5 times (lag 40, 60.00).
+    for i in range(30):
+        rows.append(("A", "90834", False, 10 if i < 24 else None, 60.0 if i < 24 else None))
+    for i in range(10):
+        rows.append(("A", "90834", True, 40 if i < 5 else None, 60.0 if i < 5 else None))
+    # Payer B, 5 claims (fewer than MIN_CLAIMS): all pending and paid at lag 20, 100.00.
+    rows += [("B", "90837", False, 20, 100.0)] * 5
+    assert MIN_CLAIMS == 20
+    history = estimate(pd.DataFrame(rows, columns=["payer_id", "cpt_code", "was_denied", "paid_lag_days",
+                                                   "paid_amount"]))
+    assert history.probability("A", False) == 24 / 30 and history.probability("A", True) == 5 / 10
+    # B has too few claims: the practice's pending share, (24 + 5) / 35, and its denied share, 5 / 10.
+    assert history.probability("B", False) == 29 / 35 and history.probability("B", True) == 0.5
+    assert history.amount("A", "90834") == 60.0
+    # B's claims: too few for their own mean, so the practice's: (29 x 60 + 5 x 100) / 34.
+    assert history.amount("B", "90837") == (29 * 60 + 5 * 100) / 34
+    assert history.lag_key("A") == "A" and history.lag_key("B") == ALL
+    assert history.lags["A"].pmf[10] == 24 / 29 and history.lags["A"].pmf[40] == 5 / 29
+    frame = pd.DataFrame({"claim_id": ["x"], "payer_id": ["A"], "segment": ["commercial"], "cpt_code": ["90834"],
+                          "submitted_date": [pd.Timestamp("2025-03-03")], "is_denied_at_origin": [True]})
+    claims_open = open_claims(frame, history)
+    assert claims_open.paid_probability.tolist() == [0.5] and claims_open.expected_amount.tolist() == [60.0]

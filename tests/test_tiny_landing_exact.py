@@ -464,6 +464,14 @@ def test_cash_weekly(con) -> None:
     assert receipts[date(2025, 1, 27), "total"] == 2 and cash.get((date(2025, 1, 27), "total")) is None
 
 
+def test_the_cash_forecast_needs_a_year_of_paid_history(con) -> None:
+    from models.cash.warehouse import from_open_claims
+
+    # The tiny practice's claims start in January 2025: none was submitted 180 to 545 days before 2025-03-02.
+    with pytest.raises(ValueError, match="too little history for a cash forecast"):
+        from_open_claims(con, date(2025, 3, 2))
+
+
 def test_access_monthly(con) -> None:
     months = by(query(con, "select * from marts.kpi_access_monthly"), "month_start")
     assert set(months) == {date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 7, 1)}

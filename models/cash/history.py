@@ -1,0 +1,81 @@
+"""What the practice's own past says about payment, for the open-claims part of the cash forecast: per payer,
+the chance a claim is paid (for a claim still pending, and for one already denied), what it pays per CPT code,
+and its payment-lag distribution. Pure pandas: a frame of past claims in (payment_history_at.sql's columns),
+estimates out. Where a payer has too few claims, the practice-wide figure stands in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.cash.open_claims import LagDistribution, OpenClaims
+
+ALL = "*"  # the practice-wide key, used when a payer (or payer x CPT code) has fewer than MIN_CLAIMS
+MIN_CLAIMS = 20
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    paid_probability: dict[tuple[str, bool], float]  # (payer or ALL, denied at origin) -> share paid
+    expected_amount: dict[tuple[str, str], float]  # (payer or ALL, CPT or ALL) -> mean paid
+    lags: dict[str, LagDistribution]  # payer or ALL -> lags of its paid claims
+
+    def lag_key(self, payer_id: str) -> str:
+        return payer_id if payer_id in self.lags else ALL
+
+    def probability(self, payer_id: str, denied: bool) -> float:
+        return self.paid_probability.get((payer_id, denied), self.paid_probability[ALL, denied])
+
+    def amount(self, payer_id: str, cpt_code: str) -> float:
+        for key in ((payer_id, cpt_code), (payer_id, ALL), (ALL, cpt_code), (ALL, ALL)):
+            if key in self.expected_amount:
+                return self.expected_amount[key]
+        raise KeyError("no paid claim in the history")
+
+
+def estimate(history: pd.DataFrame) -> PaymentHistory:
+    """Estimates from past claims: columns payer_id, cpt_code, was_denied, paid_lag_days (null: not paid by the
+    origin), paid_amount (null: not paid, or still being adjusted)."""
+    if history.empty or history["paid_lag_days"].notna().sum() == 0:
+        raise ValueError("no claim in the history window was paid: too little history for a cash forecast")
+    paid = history["paid_lag_days"].notna()
+    probability: dict[tuple[str, bool], float] = {}
+    for denied in (False, True):
+        rows = history[history["was_denied"].astype(bool) == denied]
+        # A state nobody was in says nothing: a pending claim is then as likely paid as any, a denied one never.
+        probability[ALL, denied] = float(paid[rows.index].mean()) if len(rows) else float(paid.mean()) * (not denied)
+        for payer, group in rows.groupby("payer_id"):
+            if len(group) >= MIN_CLAIMS:
+                probability[str(payer), denied] = float(paid[group.index].mean())
+    known = history[history["paid_amount"].notna()]
+    known = known.assign(paid_amount=known["paid_amount"].astype(float), payer_id=known["payer_id"].astype(str),
+                         cpt_code=known["cpt_code"].astype(str), anyone=ALL)
+    amounts: dict[tuple[str, str], float] = {}
+    for payer_column, cpt_column in (("anyone", "anyone"), ("anyone", "cpt_code"), ("payer_id", "anyone"),
+                                     ("payer_id", "cpt_code")):
+        for (payer, cpt), group in known.groupby([payer_column, cpt_column]):
+            if len(group) >= MIN_CLAIMS or (payer, cpt) == (ALL, ALL):
+                amounts[payer, cpt] = float(group["paid_amount"].mean())
+    lags = {ALL: LagDistribution.from_lags(history.loc[paid, "paid_lag_days"].astype(np.int64).to_numpy())}
+    for payer, group in history[paid].groupby("payer_id"):
+        if len(group) >= MIN_CLAIMS:
+            lags[str(payer)] = LagDistribution.from_lags(group["paid_lag_days"].astype(np.int64).to_numpy())
+    return PaymentHistory(probability, amounts, lags)
+
+
+def open_claims(frame: pd.DataFrame, history: PaymentHistory) -> OpenClaims:
+    """OpenClaims from open_claims_at.sql's rows, each with its payer's (or the practice's) estimates."""
+    payers = frame["payer_id"].astype(str).to_numpy()
+    denied = frame["is_denied_at_origin"].astype(bool).to_numpy()
+    cpts = frame["cpt_code"].astype(str).to_numpy()
+    return OpenClaims(
+        claim_id=frame["claim_id"].astype(str).to_numpy(),
+        lag_key=np.array([history.lag_key(p) for p in payers]),
+        segment=frame["segment"].astype(str).to_numpy(),
+        submitted=pd.to_datetime(frame["submitted_date"]).to_numpy().astype("datetime64[D]"),
+        paid_probability=np.array([history.probability(p, d) for p, d in zip(payers, denied, strict=True)]),
+        expected_amount=np.array([history.amount(p, c) for p, c in zip(payers, cpts, strict=True)]),
+    )
