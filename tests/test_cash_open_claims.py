@@ -85,8 +85,8 @@ def test_the_history_estimates_each_payers_chances_amounts_and_lags():
     from models.cash.history import ALL, MIN_CLAIMS, estimate, open_claims
 
     rows = []
-    # Payer A, 40 claims of 90834: the 30 pending ones paid 24 times (lag 10, 60.00 each); the 10 denied
-    # paid 5 times (lag 40, 60.00).
+    # Payer A, 40 claims of 90834: the 30 not denied were paid 24 times (lag 10, 60.00 each); the 10 denied
+    # were paid 5 times (lag 40, 60.00).
     for i in range(30):
         rows.append(("A", "90834", False, 10 if i < 24 else None, 60.0 if i < 24 else None))
     for i in range(10):
@@ -96,9 +96,11 @@ def test_the_history_estimates_each_payers_chances_amounts_and_lags():
     assert MIN_CLAIMS == 20
     history = estimate(pd.DataFrame(rows, columns=["payer_id", "cpt_code", "was_denied", "paid_lag_days",
                                                    "paid_amount"]))
-    assert history.probability("A", False) == 24 / 30 and history.probability("A", True) == 5 / 10
-    # B has too few claims: the practice's pending share, (24 + 5) / 35, and its denied share, 5 / 10.
-    assert history.probability("B", False) == 29 / 35 and history.probability("B", True) == 0.5
+    # A claim pending at the origin may still be denied: A's share over all its 40 claims, (24 + 5) / 40; an
+    # already denied one: A's denied claims' share, 5 / 10.
+    assert history.probability("A", False) == 29 / 40 and history.probability("A", True) == 5 / 10
+    # B has too few claims: the practice's shares, (29 + 5) / 45 and 5 / 10.
+    assert history.probability("B", False) == 34 / 45 and history.probability("B", True) == 0.5
     assert history.amount("A", "90834") == 60.0
     # B's claims: too few for their own mean, so the practice's: (29 x 60 + 5 x 100) / 34.
     assert history.amount("B", "90837") == (29 * 60 + 5 * 100) / 34

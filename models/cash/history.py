@@ -19,7 +19,7 @@ MIN_CLAIMS = 20
 
 @dataclass(frozen=True)
 class PaymentHistory:
-    paid_probability: dict[tuple[str, bool], float]  # (payer or ALL, denied at origin) -> share paid
+    paid_probability: dict[tuple[str, bool], float]  # (payer or ALL, denied at origin) -> share paid eventually
     expected_amount: dict[tuple[str, str], float]  # (payer or ALL, CPT or ALL) -> mean paid
     lags: dict[str, LagDistribution]  # payer or ALL -> lags of its paid claims
 
@@ -42,11 +42,12 @@ def estimate(history: pd.DataFrame) -> PaymentHistory:
     if history.empty or history["paid_lag_days"].notna().sum() == 0:
         raise ValueError("no claim in the history window was paid: too little history for a cash forecast")
     paid = history["paid_lag_days"].notna()
+    # A claim still pending at the origin may yet be denied: its chance is that of any claim of the payer. A
+    # claim already denied has the chance of the payer's denied claims (paid after a resubmission or appeal).
     probability: dict[tuple[str, bool], float] = {}
-    for denied in (False, True):
-        rows = history[history["was_denied"].astype(bool) == denied]
-        # A state nobody was in says nothing: a pending claim is then as likely paid as any, a denied one never.
-        probability[ALL, denied] = float(paid[rows.index].mean()) if len(rows) else float(paid.mean()) * (not denied)
+    denied_rows = history["was_denied"].astype(bool)
+    for denied, rows in ((False, history), (True, history[denied_rows])):
+        probability[ALL, denied] = float(paid[rows.index].mean()) if len(rows) else 0.0
         for payer, group in rows.groupby("payer_id"):
             if len(group) >= MIN_CLAIMS:
                 probability[str(payer), denied] = float(paid[group.index].mean())
