@@ -1,0 +1,70 @@
+"""Backtest of weekly cash forecasts (issue 6): rolling origins, horizons 1 to 13 weeks, and the accuracy
+measures finance reads: WAPE and MAPE per horizon, bias, and how often the intervals cover the actual.
+
+- WAPE (weighted absolute percentage error) = sum |actual - forecast| / sum |actual|, over the rows given;
+  "95% accuracy" is a WAPE of 5%.
+- MAPE = mean of |actual - forecast| / |actual| over rows whose actual is not 0.
+- bias = sum (forecast - actual) / sum |actual|: positive when the method over-forecasts.
+- coverage = the share of rows whose actual lies within [lo, hi] (both included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from models.cash.series import Forecast
+
+HORIZON_WEEKS = 13
+
+
+def wape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
+    return float(np.abs(actual - forecast).sum() / np.abs(actual).sum())
+
+
+def mape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
+    nonzero = actual != 0
+    return float(np.mean(np.abs(actual[nonzero] - forecast[nonzero]) / np.abs(actual[nonzero])))
+
+
+def bias(actual: np.ndarray, forecast: np.ndarray) -> float:
+    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
+    return float((forecast - actual).sum() / np.abs(actual).sum())
+
+
+def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    actual = np.asarray(actual, float)
+    return float(np.mean((np.asarray(lo, float) <= actual) & (actual <= np.asarray(hi, float))))
+
+
+def rolling_origin(series: pd.Series, origins: Iterable[pd.Timestamp],
+                   method: Callable[[pd.Series, int], Forecast], horizon: int = HORIZON_WEEKS) -> pd.DataFrame:
+    """For each origin (a week_start of `series`: the last week the method sees), the method's forecast of the
+    `horizon` weeks after it, beside the actuals of those that have happened. One row per (origin, horizon)."""
+    rows = []
+    for origin in origins:
+        seen = series.loc[:origin]
+        result = method(seen, horizon).frame()
+        result["origin"] = origin
+        result["horizon_weeks"] = np.arange(1, horizon + 1)
+        result["actual"] = series.reindex(result["week_start"]).to_numpy()
+        rows.append(result.dropna(subset=["actual"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def accuracy(backtest: pd.DataFrame, bands: Iterable[tuple[int, int]] = ((1, 1), (4, 4), (1, 4), (5, 13))
+             ) -> pd.DataFrame:
+    """WAPE, MAPE, bias and 80%/95% coverage of a rolling_origin frame, per horizon band (first, last)."""
+    out = []
+    for first, last in bands:
+        rows = backtest[(backtest["horizon_weeks"] >= first) & (backtest["horizon_weeks"] <= last)]
+        out.append({"horizons": f"{first}" if first == last else f"{first}-{last}", "rows": len(rows),
+                    "wape": wape(rows["actual"], rows["forecast"]), "mape": mape(rows["actual"], rows["forecast"]),
+                    "bias": bias(rows["actual"], rows["forecast"]),
+                    "coverage80": coverage(rows["actual"], rows["lo80"], rows["hi80"]),
+                    "coverage95": coverage(rows["actual"], rows["lo95"], rows["hi95"])})
+    return pd.DataFrame(out)

@@ -1,0 +1,73 @@
+"""Weekly cash series forecasts and their backtest (models.cash.series, models.cash.backtest), on series with a
+known answer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.cash import backtest
+from models.cash.series import business_days, prophet, seasonal_naive
+
+
+def weekly(values, start="2023-01-02"):
+    return pd.Series(np.asarray(values, dtype=float), index=pd.date_range(start, periods=len(values), freq="7D"))
+
+
+def test_business_days_leave_out_federal_holidays():
+    weeks = pd.DatetimeIndex(["2025-11-24", "2025-12-01", "2025-12-22", "2025-06-30"])
+    # Thanksgiving Thu 11-27; none; Christmas Thu 12-25; Independence Day Fri 07-04
+    assert business_days(weeks).tolist() == [4.0, 5.0, 4.0, 4.0]
+
+
+def test_seasonal_naive_is_last_years_week_scaled_by_the_recent_trend():
+    # 65 weeks: 100 a week except index 20 at 300; the last 13 weeks (52..64) are 110 each while the same 13
+    # weeks a year before (0..12) were 100: trend 1.1.
+    values = [100.0] * 65
+    values[20] = 300.0
+    values[52:] = [110.0] * 13
+    history = weekly(values)
+    result = seasonal_naive(history, horizon=3)
+    # h = 1, 2, 3 (indices 65-67) twin indices 13, 14, 15 (100 each): 100 x 1.1
+    assert result.forecast.tolist() == pytest.approx([110.0, 110.0, 110.0])
+    assert result.week_start[0] == history.index[-1] + pd.Timedelta(weeks=1)
+    # h = 8 twins index 20 (the 300 week); h = 49 twins index 61, in the recent 13 weeks (110)
+    long = seasonal_naive(history, horizon=52)
+    assert long.forecast[7] == pytest.approx(300.0 * 1.1)
+    assert long.forecast[48] == pytest.approx(110.0 * 1.1)
+    assert seasonal_naive(history, 1, residual_scale=10.0).hi95[0] == pytest.approx(110.0 + 1.959963984540054 * 10)
+    with pytest.raises(ValueError, match="needs 65 weeks"):
+        seasonal_naive(weekly([1.0] * 64), 1)
+
+
+def test_accuracy_measures_worked_by_hand():
+    actual, forecast = np.array([100.0, 200.0, 0.0]), np.array([110.0, 180.0, 10.0])
+    # |errors| 10 + 20 + 10 = 40 over |actuals| 300
+    assert backtest.wape(actual, forecast) == pytest.approx(40 / 300)
+    # the zero actual is left out: (10/100 + 20/200) / 2
+    assert backtest.mape(actual, forecast) == pytest.approx(0.1)
+    assert backtest.bias(actual, forecast) == pytest.approx((10 - 20 + 10) / 300)
+    # 100 in [90, 105] and 200 in [190, 210]; 0 is below [1, 5]
+    assert backtest.coverage(actual, [90, 190, 1], [105, 210, 5]) == pytest.approx(2 / 3)
+
+
+def test_rolling_origin_lines_up_forecasts_with_the_weeks_that_happened():
+    history = weekly([100.0] * 70)
+    frame = backtest.rolling_origin(history, history.index[[65, 67]], lambda s, h: seasonal_naive(s, h), horizon=4)
+    # origin index 65: weeks 66..69 all happened; origin 67: weeks 68, 69 happened, 70 and 71 not yet
+    assert frame.groupby("origin").size().tolist() == [4, 2]
+    assert (frame["actual"] == 100.0).all() and np.allclose(frame["forecast"], 100.0)
+    table = backtest.accuracy(frame, bands=((1, 4),))
+    assert table.loc[0, "rows"] == 6 and table.loc[0, "wape"] == pytest.approx(0.0)
+
+
+def test_prophet_recovers_a_seasonal_series_with_honest_intervals():
+    rng = np.random.default_rng(0)
+    weeks = pd.date_range("2021-01-04", periods=160, freq="7D")
+    season = 1 + 0.15 * np.sin(2 * np.pi * weeks.dayofyear / 365.25)
+    truth = 50_000 * season * business_days(weeks) / 5
+    history = pd.Series(truth * (1 + rng.normal(0, 0.03, len(weeks))), index=weeks)
+    result = prophet(history.iloc[:-13], 13)
+    actual = history.iloc[-13:].to_numpy()
+    assert backtest.wape(actual, result.forecast) < 0.06
+    assert (result.lo95 <= result.lo80).all() and (result.lo80 <= result.forecast).all()
+    assert (result.forecast <= result.hi80).all() and (result.hi80 <= result.hi95).all()
