@@ -110,3 +110,17 @@ def test_the_history_estimates_each_payers_chances_amounts_and_lags():
                           "submitted_date": [pd.Timestamp("2025-03-03")], "is_denied_at_origin": [True]})
     claims_open = open_claims(frame, history)
     assert claims_open.paid_probability.tolist() == [0.5] and claims_open.expected_amount.tolist() == [60.0]
+
+
+def test_future_claims_are_paid_after_the_lags_from_the_middle_of_their_week():
+    import pandas as pd
+
+    from models.cash.open_claims import receipts_from_future_claims
+
+    weeks = pd.date_range("2025-03-03", periods=4, freq="7D")
+    # Claims of week 03-03 are submitted Wed 03-05, of week 03-10 on 03-12. Lags: 5 days (half), 12 (half);
+    # paid 90% of the time. Week 03-03's 100.00: 45.00 on Mon 03-10 and 45.00 on Mon 03-17; week 03-10's
+    # 200.00: 90.00 on 03-17 and 90.00 on 03-24; weeks 3-4 bill nothing.
+    lags = LagDistribution.from_lags([5, 12])
+    result = receipts_from_future_claims(pd.Series([100.0, 200.0, 0.0, 0.0], index=weeks), 0.9, lags)
+    assert result.round(6).tolist() == [0.0, 45.0, 135.0, 90.0]

@@ -117,3 +117,22 @@ def expected_receipts(claims: OpenClaims, lags: Mapping[str, LagDistribution], o
                                        names=["week_start", "segment"])
     sums = pd.concat(parts).groupby(["week_start", "segment"])["expected"].sum() if parts else pd.Series(dtype=float)
     return sums.reindex(index, fill_value=0.0).rename("expected").reset_index()
+
+
+def receipts_from_future_claims(weekly_amount: pd.Series, paid_probability: float, lags: LagDistribution,
+                                submit_weekday: int = 2) -> pd.Series:
+    """Expected cash per Monday week from claims not yet submitted: `weekly_amount` (indexed by week_start) is
+    what the claims submitted each week are expected to pay when paid; each week's claims are taken as submitted
+    on one day of it (`submit_weekday`, 0 = Monday; Wednesday by default, the middle of the billing week), paid
+    with `paid_probability` after the payer's lag distribution. The result covers the same weeks as the input:
+    cash that lands after its last week is left out."""
+    weeks = pd.DatetimeIndex(weekly_amount.index)
+    out = np.zeros(len(weeks))
+    submitted = weeks.to_numpy().astype("datetime64[D]") + submit_weekday * DAY
+    first = weeks[0].to_datetime64().astype("datetime64[D]")
+    for amount, day in zip(weekly_amount.to_numpy(dtype=float), submitted, strict=True):
+        paid_on = day + np.arange(len(lags.pmf)) * DAY
+        index = ((week_start(paid_on) - first) / DAY).astype(np.int64) // 7
+        inside = (index >= 0) & (index < len(weeks))
+        np.add.at(out, index[inside], amount * paid_probability * lags.pmf[inside])
+    return pd.Series(out, index=weeks, name="expected")

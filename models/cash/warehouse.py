@@ -29,9 +29,27 @@ def from_open_claims(con: duckdb.DuckDBPyConnection, origin: date, horizon_weeks
                      claims: str = "marts.fct_claims") -> pd.DataFrame:
     """Expected cash per (week_start, segment) over the `horizon_weeks` weeks after the origin's week, from the
     claims open at the origin."""
-    relation = check_relation(claims)
+    frame = con.execute(_sql("open_claims_at.sql").substitute(claims=check_relation(claims)), [origin] * 4).df()
+    known = payment_history(con, origin, claims)
+    return expected_receipts(open_claims(frame, known), known.lags, origin, horizon_weeks)
+
+
+def payment_history(con: duckdb.DuckDBPyConnection, origin: date, claims: str = "marts.fct_claims"):
+    """The payment history as known at the origin (models.cash.history.estimate of payment_history_at.sql)."""
     start, end = origin - timedelta(days=HISTORY_FROM_DAYS), origin - timedelta(days=HISTORY_TO_DAYS)
-    history = con.execute(_sql("payment_history_at.sql").substitute(claims=relation),
-                          [origin, origin, origin, origin, start, end, origin]).df()
-    frame = con.execute(_sql("open_claims_at.sql").substitute(claims=relation), [origin] * 4).df()
-    return expected_receipts(open_claims(frame, estimate(history)), estimate(history).lags, origin, horizon_weeks)
+    rows = con.execute(_sql("payment_history_at.sql").substitute(claims=check_relation(claims)),
+                       [origin, origin, origin, origin, start, end, origin]).df()
+    return estimate(rows)
+
+
+def weekly_submitted_amounts(con: duckdb.DuckDBPyConnection, origin: date, history,
+                             claims: str = "marts.fct_claims") -> pd.Series:
+    """Per Monday week up to the origin's, what the claims originally submitted that week are expected to pay
+    when paid (each claim at its payer x CPT code's mean payment in `history`)."""
+    rows = con.execute(_sql("submitted_amounts_at.sql").substitute(claims=check_relation(claims)), [origin]).df()
+    rows["amount"] = [history.amount(str(p), str(c)) for p, c in zip(rows["payer_id"], rows["cpt_code"], strict=True)]
+    weeks = pd.to_datetime(rows["submitted_date"]).dt.to_period("W-SUN").dt.start_time
+    series = rows.groupby(weeks)["amount"].sum()
+    full = pd.date_range(series.index.min(), pd.Timestamp(origin) - pd.Timedelta(days=pd.Timestamp(origin).weekday()),
+                         freq="7D")
+    return series.reindex(full, fill_value=0.0)

@@ -1,0 +1,12 @@
+-- What the claims originally submitted each week up to the origin (the first parameter) are expected to pay:
+-- per claim, its submission date, payer and CPT code (the amount comes from the payment history in Python).
+select
+    submitted_date,
+    payer_id,
+    cpt_code
+from $claims
+where
+    has_original_submission
+    and payer_id is not null
+    and submitted_date <= ?
+order by submitted_date, claim_id
