@@ -157,6 +157,16 @@
     where {{ start_column }} <= {{ end_column }}
 {%- endmacro %}
 
+{#
+    One row per Monday from the week of `start_column` to the week of `end_column` of the one-row
+    relation `bounds` (both Mondays themselves), as `week_start`.
+#}
+{% macro week_series(bounds, start_column, end_column) -%}
+    select date_day as week_start
+    from ({{ lantern.day_series(bounds, start_column, end_column) }}) as days
+    where cast({{ dbt.date_trunc('week', 'date_day') }} as date) = date_day
+{%- endmacro %}
+
 {# ---- text --------------------------------------------------------------------------------------- #}
 
 {# Empty or blank text -> null (PM CSV cells are empty when a value never existed). #}

@@ -35,14 +35,8 @@ bounds as (
     from by_week
 ),
 
-days as (
-    {{ lantern.day_series('bounds', 'first_week', 'last_week') }}
-),
-
 weeks as (
-    select date_day as week_start
-    from days
-    where cast({{ dbt.date_trunc('week', 'date_day') }} as date) = date_day
+    {{ lantern.week_series('bounds', 'first_week', 'last_week') }}
 ),
 
 clinician_spans as (
