@@ -9,7 +9,8 @@ Methods:
   claims not yet submitted (the weekly submitted amounts, forecast by seasonal naive, paid after the practice's
   lag distribution), plus patient payments (their own series, seasonal naive);
 - seasonal naive on total cash;
-- Prophet alone on total cash.
+- Prophet alone on total cash;
+- the mean of the two-part and seasonal-naive forecasts.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def two_part(con: duckdb.DuckDBPyConnection, patient: pd.Series):
         future = seasonal_naive(submitted, horizon)
         weeks = future.week_start
         future_part = receipts_from_future_claims(pd.Series(future.forecast, index=weeks),
-                                                  history.probability(ALL, False), history.lags[ALL])
+                                                  history.probability(ALL, False), history.lags[history.lag_key(ALL)])
         patient_part = seasonal_naive(patient.loc[:origin_week], horizon).forecast
         point = open_part.reindex(weeks, fill_value=0.0).to_numpy() + future_part.to_numpy() + patient_part
         return Forecast(weeks, point, point, point, point, point)  # intervals: not yet
@@ -67,12 +68,19 @@ def main(argv: list[str] | None = None) -> int:
     origins = total.index[-ORIGINS - 1:-1]
     methods = {"two-part": two_part(con, patient), "seasonal naive": lambda s, h: seasonal_naive(s, h),
                "Prophet alone": lambda s, h: prophet(s, h)}
+    frames = {}
     for name, method in methods.items():
         started = time.perf_counter()
-        frame = backtest.rolling_origin(total, origins, method, HORIZON)
+        frames[name] = frame = backtest.rolling_origin(total, origins, method, HORIZON)
         seconds = time.perf_counter() - started
         print(f"\n{name} ({len(origins)} origins, {seconds:.1f} s)")
         print(backtest.accuracy(frame).round(3).to_string(index=False))
+    # The mean of the two-part and the seasonal-naive forecasts (point forecasts only).
+    mean = frames["two-part"].copy()
+    for column in ("forecast", "lo80", "hi80", "lo95", "hi95"):
+        mean[column] = (frames["two-part"][column] + frames["seasonal naive"][column]) / 2
+    print("\nmean of two-part and seasonal naive")
+    print(backtest.accuracy(mean).round(3).to_string(index=False))
     return 0
 
 

@@ -106,10 +106,13 @@ def test_the_history_estimates_each_payers_chances_amounts_and_lags():
     assert history.amount("B", "90837") == (29 * 60 + 5 * 100) / 34
     assert history.lag_key("A") == "A" and history.lag_key("B") == ALL
     assert history.lags["A"].pmf[10] == 24 / 29 and history.lags["A"].pmf[40] == 5 / 29
+    # A denied claim follows the lags of the denied claims later paid: A has 5 (< 20), so the practice's, all 40.
+    assert history.lag_key("A", denied=True) == "*|denied" and history.lags["*|denied"].pmf[40] == 1.0
     frame = pd.DataFrame({"claim_id": ["x"], "payer_id": ["A"], "segment": ["commercial"], "cpt_code": ["90834"],
                           "submitted_date": [pd.Timestamp("2025-03-03")], "is_denied_at_origin": [True]})
     claims_open = open_claims(frame, history)
     assert claims_open.paid_probability.tolist() == [0.5] and claims_open.expected_amount.tolist() == [60.0]
+    assert claims_open.lag_key.tolist() == ["*|denied"]
 
 
 def test_future_claims_are_paid_after_the_lags_from_the_middle_of_their_week():

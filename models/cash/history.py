@@ -14,6 +14,7 @@ import pandas as pd
 from models.cash.open_claims import LagDistribution, OpenClaims
 
 ALL = "*"  # the practice-wide key, used when a payer (or payer x CPT code) has fewer than MIN_CLAIMS
+DENIED = "|denied"  # lag keys of claims paid after a first-pass denial
 MIN_CLAIMS = 20
 
 
@@ -21,10 +22,16 @@ MIN_CLAIMS = 20
 class PaymentHistory:
     paid_probability: dict[tuple[str, bool], float]  # (payer or ALL, denied at origin) -> share paid eventually
     expected_amount: dict[tuple[str, str], float]  # (payer or ALL, CPT or ALL) -> mean paid
-    lags: dict[str, LagDistribution]  # payer or ALL -> lags of its paid claims
+    lags: dict[str, LagDistribution]  # lag_key -> lags of the paid claims it names
 
-    def lag_key(self, payer_id: str) -> str:
-        return payer_id if payer_id in self.lags else ALL
+    def lag_key(self, payer_id: str, denied: bool = False) -> str:
+        """Which lag distribution a claim follows: its payer's (for a claim already denied, the lags of the
+        payer's denied claims that were paid later, after a resubmission or appeal), else the practice's."""
+        suffix = DENIED if denied else ""
+        for key in (payer_id + suffix, ALL + suffix, ALL):
+            if key in self.lags:
+                return key
+        raise KeyError("no paid claim in the history")
 
     def probability(self, payer_id: str, denied: bool) -> float:
         return self.paid_probability.get((payer_id, denied), self.paid_probability[ALL, denied])
@@ -60,10 +67,15 @@ def estimate(history: pd.DataFrame) -> PaymentHistory:
         for (payer, cpt), group in known.groupby([payer_column, cpt_column]):
             if len(group) >= MIN_CLAIMS or (payer, cpt) == (ALL, ALL):
                 amounts[payer, cpt] = float(group["paid_amount"].mean())
-    lags = {ALL: LagDistribution.from_lags(history.loc[paid, "paid_lag_days"].astype(np.int64).to_numpy())}
-    for payer, group in history[paid].groupby("payer_id"):
-        if len(group) >= MIN_CLAIMS:
-            lags[str(payer)] = LagDistribution.from_lags(group["paid_lag_days"].astype(np.int64).to_numpy())
+    # A denied claim is paid, if at all, after a resubmission or an appeal: much later than a clean one, so it
+    # follows the lags of the denied claims that were paid.
+    lags: dict[str, LagDistribution] = {}
+    for suffix, rows in (("", history[paid]), (DENIED, history[paid & denied_rows])):
+        if len(rows):
+            lags[ALL + suffix] = LagDistribution.from_lags(rows["paid_lag_days"].astype(np.int64).to_numpy())
+        for payer, group in rows.groupby("payer_id"):
+            if len(group) >= MIN_CLAIMS:
+                lags[str(payer) + suffix] = LagDistribution.from_lags(group["paid_lag_days"].astype(np.int64).to_numpy())
     return PaymentHistory(probability, amounts, lags)
 
 
@@ -74,7 +86,7 @@ def open_claims(frame: pd.DataFrame, history: PaymentHistory) -> OpenClaims:
     cpts = frame["cpt_code"].astype(str).to_numpy()
     return OpenClaims(
         claim_id=frame["claim_id"].astype(str).to_numpy(),
-        lag_key=np.array([history.lag_key(p) for p in payers]),
+        lag_key=np.array([history.lag_key(p, d) for p, d in zip(payers, denied, strict=True)]),
         segment=frame["segment"].astype(str).to_numpy(),
         submitted=pd.to_datetime(frame["submitted_date"]).to_numpy().astype("datetime64[D]"),
         paid_probability=np.array([history.probability(p, d) for p, d in zip(payers, denied, strict=True)]),
