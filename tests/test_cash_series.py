@@ -48,6 +48,9 @@ def test_accuracy_measures_worked_by_hand():
     assert backtest.bias(actual, forecast) == pytest.approx((10 - 20 + 10) / 300)
     # 100 in [90, 105] and 200 in [190, 210]; 0 is below [1, 5]
     assert backtest.coverage(actual, [90, 190, 1], [105, 210, 5]) == pytest.approx(2 / 3)
+    # a row without an interval yet (NaN bounds) is left out
+    assert backtest.coverage(actual, [90, np.nan, 1], [105, np.nan, 5]) == pytest.approx(1 / 2)
+    assert np.isnan(backtest.coverage(actual, [np.nan] * 3, [np.nan] * 3))
 
 
 def test_rolling_origin_lines_up_forecasts_with_the_weeks_that_happened():
@@ -71,3 +74,26 @@ def test_prophet_recovers_a_seasonal_series_with_honest_intervals():
     assert backtest.wape(actual, result.forecast) < 0.06
     assert (result.lo95 <= result.lo80).all() and (result.lo80 <= result.forecast).all()
     assert (result.forecast <= result.hi80).all() and (result.hi80 <= result.hi95).all()
+
+
+def test_intervals_come_from_the_errors_known_at_each_origin():
+    from models.cash.intervals import MIN_ERRORS, with_past_error_intervals
+
+    assert MIN_ERRORS == 8
+    # One horizon (1 week), origins weekly from 2024-01-01; every forecast is 100 and the actuals of weeks
+    # 1..10 are 90, 91, ..., 99 and then 110: relative errors -0.10, -0.09, ..., -0.01, +0.10.
+    origins = pd.date_range("2024-01-01", periods=11, freq="7D")
+    frame = pd.DataFrame({"origin": origins, "horizon_weeks": 1, "week_start": origins + pd.Timedelta(weeks=1),
+                          "forecast": 100.0, "actual": [90.0 + i for i in range(10)] + [110.0]})
+    for column in ("lo80", "hi80", "lo95", "hi95"):
+        frame[column] = 0.0
+    result = with_past_error_intervals(frame)
+    # The origin at index k knows the errors of the rows whose target week started before its own week ended,
+    # i.e. rows 0..k-1: fewer than 8 until k = 8.
+    assert result.loc[:7, "lo80"].isna().all()
+    # k = 8 knows the errors -0.10 ... -0.03 (8 values): 10% quantile = -0.10 + 0.7 * 0.01 = -0.093.
+    assert result.loc[8, "lo80"] == pytest.approx(100 * (1 - 0.093))
+    # 90% quantile of the same: -0.10 + 6.3 * 0.01 = -0.037.
+    assert result.loc[8, "hi80"] == pytest.approx(100 * (1 - 0.037))
+    # k = 10 knows the 10 errors -0.10 ... -0.01: its own +0.10 is not among them.
+    assert result.loc[10, "hi95"] == pytest.approx(100 * (1 + (-0.10 + 0.975 * 9 * 0.01)))

@@ -5,7 +5,8 @@ measures finance reads: WAPE and MAPE per horizon, bias, and how often the inter
   "95% accuracy" is a WAPE of 5%.
 - MAPE = mean of |actual - forecast| / |actual| over rows whose actual is not 0.
 - bias = sum (forecast - actual) / sum |actual|: positive when the method over-forecasts.
-- coverage = the share of rows whose actual lies within [lo, hi] (both included).
+- coverage = the share of rows whose actual lies within [lo, hi] (both included), over the rows that have an
+  interval.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ def bias(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 
 def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
-    actual = np.asarray(actual, float)
-    return float(np.mean((np.asarray(lo, float) <= actual) & (actual <= np.asarray(hi, float))))
+    """Over the rows that have an interval (NaN bounds: none yet); NaN when no row has one."""
+    actual, lo, hi = np.asarray(actual, float), np.asarray(lo, float), np.asarray(hi, float)
+    has = ~(np.isnan(lo) | np.isnan(hi))
+    if not has.any():
+        return float("nan")
+    return float(np.mean((lo[has] <= actual[has]) & (actual[has] <= hi[has])))
 
 
 def rolling_origin(series: pd.Series, origins: Iterable[pd.Timestamp],
