@@ -11,11 +11,13 @@ regrouped alternation tries them in a different order).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 
-def alternatives(source: str) -> list[str]:
-    """The top-level alternatives of a regex source."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(source: str) -> Iterator[tuple[int, str, int]]:
+    """(position, character, group depth after it) for each character of a regex source that is neither escaped
+    nor inside a character class."""
+    depth, i, in_class = 0, 0, False
     while i < len(source):
         c = source[i]
         if c == "\\":
@@ -25,42 +27,28 @@ def alternatives(source: str) -> list[str]:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
-    parts.append(source[start:])
-    return parts
+
+
+def alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex source."""
+    cuts = [i for i, c, depth in _structure(source) if c == "|" and depth == 0]
+    return [source[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(source)], strict=True)]
 
 
 def leading_group(alternative: str) -> tuple[str, str] | None:
     """(inside, rest) when the alternative starts with a (?:...) group that no quantifier follows."""
     if not alternative.startswith("(?:"):
         return None
-    depth, i, in_class = 0, 0, False
-    while i < len(alternative):
-        c = alternative[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                rest = alternative[i + 1:]
-                if rest[:1] in ("?", "*", "+", "{"):
-                    return None
-                return alternative[3:i], rest
-        i += 1
+    for i, c, depth in _structure(alternative):
+        if c == ")" and depth == 0:
+            rest = alternative[i + 1:]
+            if rest[:1] in ("?", "*", "+", "{"):
+                return None
+            return alternative[3:i], rest
     return None
 
 
