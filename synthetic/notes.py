@@ -18,16 +18,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-ELEMENTS: tuple[str, ...] = (
-    "time",
-    "risk",
-    "mental_status",
-    "intervention",
-    "response",
-    "plan",
-    "necessity",
-    "participants",
-)
+from synthetic.catalog import ELEMENTS
 
 STYLES: tuple[str, ...] = ("SOAP", "DAP", "BIRP", "narrative")
 

@@ -36,6 +36,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from models.documentation.rulebook import ELEMENTS
+
 FEATURE_RELATION = "marts.fct_claim_features"
 SPLITS = ("train", "validation", "test", "new")
 
@@ -49,7 +51,7 @@ BOOLEAN = ("has_modifier_95", "is_telehealth", "pos_matches_modality", "minutes_
 NUMERIC = ("session_minutes", "authorization_visits_remaining", "eligibility_age_days", "filing_lag_days",
            "timely_filing_days", "days_left_to_file", "note_lag_hours", "clinician_prior_claims",
            "clinician_prior_denial_rate", "payer_cpt_prior_claims", "payer_cpt_prior_denial_rate")
-DOC_ELEMENTS = ("time", "risk", "mental_status", "intervention", "response", "plan", "necessity", "participants")
+DOC_ELEMENTS = ELEMENTS
 # The documentation checker's features: used when the mart has them (they come from marts.note_documentation,
 # the treatment-plan review's too: a review is known from the note that documents it).
 DOC_BOOLEAN = (*(f"doc_has_{element}" for element in DOC_ELEMENTS), "doc_passes_rulebook", "is_treatment_plan_overdue")

@@ -32,7 +32,15 @@ import pandas as pd
 from models.denial import metrics
 from models.denial.baselines import fit_logistic, fit_payer_cpt_rate
 from models.denial.calibration import choose_calibrator
-from models.denial.dataset import FeatureSet, SplitConfig, assign_splits, category_lists, choose_window, encode
+from models.denial.dataset import (
+    DOC_ELEMENTS,
+    FeatureSet,
+    SplitConfig,
+    assign_splits,
+    category_lists,
+    choose_window,
+    encode,
+)
 from models.denial.model import DenialModel
 from models.denial.store import save_version
 
@@ -48,8 +56,7 @@ MONOTONE = {
     "doc_missing_count": 1,
     "doc_passes_rulebook": -1,
     "is_treatment_plan_overdue": 1,
-    **{f"doc_has_{element}": -1 for element in ("time", "risk", "mental_status", "intervention", "response", "plan",
-                                                 "necessity", "participants")},
+    **{f"doc_has_{element}": -1 for element in DOC_ELEMENTS},
 }
 
 

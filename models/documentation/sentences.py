@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from models.documentation.evidence import Evidence
+from models.documentation.rulebook import ELEMENTS
 
 # The elements the rules miss most on unseen wording (docs/documentation-checker.md). Time, risk and plan are
 # left to the rules: their wording is closed, and the rules' recall on unseen notes is already above 0.95.
@@ -94,19 +95,18 @@ def generator_notes(count: int, seed: int = 20260101) -> list[LabelledNote]:
     rng = random.Random(seed)
     cpts = ("90791", "90832", "90834", "90837", "90846", "90847", "90853", "90839")
     diagnoses = ("F41.1", "F32.1", "F43.10", "F90.0", "F93.0", "F10.20", "F33.1")
-    elements = ("time", "risk", "mental_status", "intervention", "response", "plan", "necessity", "participants")
     cst = timezone(timedelta(hours=-6))
     notes = []
     for _ in range(count):
         cpt = rng.choice(cpts)
-        present = frozenset(e for e in elements if rng.random() < 0.6 and (e != "participants" or
+        present = frozenset(e for e in ELEMENTS if rng.random() < 0.6 and (e != "participants" or
                                                                           cpt in ("90846", "90847")))
         start = datetime(2024, rng.randint(1, 12), rng.randint(1, 28), rng.randint(8, 18), rng.randint(0, 59),
                          tzinfo=cst)
         participants = {"90846": ("mother",), "90847": ("father", "patient")}.get(cpt, ())
         text, spans = compose_note_with_spans(rng, present, cpt, start, start + timedelta(minutes=rng.randint(20, 80)),
                                               rng.choice(diagnoses), rng.choice(("Ana", "Devon", "Mia")), participants)
-        notes.append(LabelledNote(text, {e: span for e, span in spans.items() if e in elements}))
+        notes.append(LabelledNote(text, {e: span for e, span in spans.items() if e in ELEMENTS}))
     return notes
 
 
