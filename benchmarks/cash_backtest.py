@@ -49,8 +49,8 @@ def two_part(con: duckdb.DuckDBPyConnection, patient: pd.Series):
     def method(seen: pd.Series, horizon: int) -> Forecast:
         origin_week = seen.index[-1]
         origin = (origin_week + pd.Timedelta(days=6)).date()
-        open_part = from_open_claims(con, origin, horizon).groupby("week_start")["expected"].sum()
         history = payment_history(con, origin)
+        open_part = from_open_claims(con, origin, horizon, history=history).groupby("week_start")["expected"].sum()
         submitted = weekly_submitted_amounts(con, origin, history)
         future = seasonal_naive(submitted, horizon)
         weeks = future.week_start

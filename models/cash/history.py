@@ -79,16 +79,26 @@ def estimate(history: pd.DataFrame) -> PaymentHistory:
     return PaymentHistory(probability, amounts, lags)
 
 
+def per_pair(first: pd.Series, second: pd.Series, lookup) -> np.ndarray:
+    """lookup(a, b) for every row, computed once per distinct (a, b) pair: a practice has a few dozen payer x CPT
+    pairs and tens of thousands of claims."""
+    pairs = pd.DataFrame({"a": first.to_numpy(), "b": second.to_numpy()})
+    distinct = pairs.drop_duplicates()
+    values = pd.Series([lookup(a, b) for a, b in zip(distinct["a"], distinct["b"], strict=True)],
+                       index=pd.MultiIndex.from_frame(distinct))
+    return values.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
+
+
 def open_claims(frame: pd.DataFrame, history: PaymentHistory) -> OpenClaims:
     """OpenClaims from open_claims_at.sql's rows, each with its payer's (or the practice's) estimates."""
-    payers = frame["payer_id"].astype(str).to_numpy()
-    denied = frame["is_denied_at_origin"].astype(bool).to_numpy()
-    cpts = frame["cpt_code"].astype(str).to_numpy()
+    payers = frame["payer_id"].astype(str)
+    denied = frame["is_denied_at_origin"].astype(bool)
+    cpts = frame["cpt_code"].astype(str)
     return OpenClaims(
         claim_id=frame["claim_id"].astype(str).to_numpy(),
-        lag_key=np.array([history.lag_key(p, d) for p, d in zip(payers, denied, strict=True)]),
+        lag_key=per_pair(payers, denied, history.lag_key).astype(str),
         segment=frame["segment"].astype(str).to_numpy(),
         submitted=pd.to_datetime(frame["submitted_date"]).to_numpy().astype("datetime64[D]"),
-        paid_probability=np.array([history.probability(p, d) for p, d in zip(payers, denied, strict=True)]),
-        expected_amount=np.array([history.amount(p, c) for p, c in zip(payers, cpts, strict=True)]),
+        paid_probability=per_pair(payers, denied, history.probability).astype(float),
+        expected_amount=per_pair(payers, cpts, history.amount).astype(float),
     )
