@@ -24,14 +24,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
 
 from models.documentation.evidence import Evidence
 from models.documentation.rulebook import ELEMENTS
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is trained, not by every reader of the word lists
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
 
 # The elements the rules miss most on unseen wording (docs/documentation-checker.md). Time, risk and plan are
 # left to the rules: their wording is closed, and the rules' recall on unseen notes is already above 0.95.
@@ -160,6 +162,10 @@ class SentenceModel:
 
 def train(notes: Iterable[LabelledNote]) -> SentenceModel:
     """A SentenceModel fitted on the sentences of `notes` (deterministic: liblinear with a fixed seed)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
+
     texts, labels = _sentence_rows(notes)
     vectorizer = FeatureUnion([
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
