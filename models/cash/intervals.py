@@ -26,14 +26,13 @@ def with_past_error_intervals(backtest: pd.DataFrame) -> pd.DataFrame:
     out = backtest.copy()
     for name in QUANTILES:
         out[name] = np.nan
-    relative = out["actual"] / out["forecast"] - 1.0
-    for horizon, rows in out.groupby("horizon_weeks"):
-        for index, row in rows.iterrows():
-            known = rows["week_start"] < row["origin"] + pd.Timedelta(weeks=1)
-            known &= relative.loc[rows.index].notna()
-            errors = relative.loc[rows.index[known.to_numpy()]].to_numpy()
-            if len(errors) < MIN_ERRORS:
-                continue
-            for name, value in relative_error_quantiles(errors).items():
-                out.at[index, name] = row["forecast"] * (1.0 + value)
-    return out
+    out["_error"] = out["actual"] / out["forecast"] - 1.0
+    for _, rows in out.groupby("horizon_weeks"):
+        weeks, errors = rows["week_start"].to_numpy(), rows["_error"].to_numpy()
+        usable = ~np.isnan(errors)
+        for index, origin, forecast in zip(rows.index, rows["origin"], rows["forecast"], strict=True):
+            past = errors[usable & (weeks < (origin + pd.Timedelta(weeks=1)).to_datetime64())]
+            if len(past) >= MIN_ERRORS:
+                for name, value in relative_error_quantiles(past).items():
+                    out.at[index, name] = forecast * (1.0 + value)
+    return out.drop(columns="_error")
