@@ -32,13 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.documentation import sentences  # noqa: E402
 from models.documentation.checker import DEFAULT_MODEL, check_notes  # noqa: E402
+from models.documentation.evaluation import FOLDS, cross_validated_checks  # noqa: E402
 from models.documentation.rulebook import ELEMENTS  # noqa: E402
 
 TARGET = 0.95
 DEFAULT_GLOB = "tests/data/labelled_notes/*.jsonl"  # held out: never trains the sentence model
-FOLDS = 5
 
 
 def load_notes(paths: list[Path]) -> list[dict]:
@@ -128,22 +127,6 @@ def evaluate(notes: list[dict], model=DEFAULT_MODEL, checks=None
                 errors.append(f"{'FP' if found else 'FN'} plan_review   {note['id']} ({note['_source']}, "
                               f"{note.get('style')}): {shown[:160]!r}")
     return overall, by_style, errors, review
-
-
-def cross_validated_checks(notes: list[dict]):
-    """Each note checked with a sentence model trained on the other folds' notes (and the generator's)."""
-    generated = sentences.generator_notes(sentences.GENERATOR_NOTES)
-    fold_of = [i % FOLDS for i in range(len(notes))]
-    checks: list = [None] * len(notes)
-    for fold in range(FOLDS):
-        train = [sentences.labelled_note(n) for n, f in zip(notes, fold_of, strict=True) if f != fold]
-        model = sentences.train([*train, *generated])
-        held = [i for i, f in enumerate(fold_of) if f == fold]
-        results = check_notes([(notes[i]["text"], str(notes[i].get("cpt") or ""), notes[i].get("minutes"))
-                               for i in held], model)
-        for i, check in zip(held, results, strict=True):
-            checks[i] = check
-    return checks
 
 
 def report(overall: dict[str, Tally], by_style: dict[str, dict[str, Tally]]) -> str:
