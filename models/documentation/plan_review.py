@@ -18,7 +18,7 @@ from models.documentation.evidence import Evidence
 _PLAN = r"(?:treatment|tx|service|care|recovery)\s+plan|\btp\b|\bitp\b|\bisp\b"
 _DONE = r"(?:reviewed|re-?viewed|updated|revised|renewed|amended|modified|rewritten|re-?written|developed|" \
         r"established|est\.|created|completed|formulated|finali[sz]ed|co-?created|signed|written|drafted|" \
-        r"went over|gone over|discussed and (?:updated|revised|signed))"
+        r"went over|gone over|discussed and (?:updated|revised|signed))(?!\w)"  # "est." ends in no word character
 _DONE_NOUN = r"(?:review|update|revision|renewal|reassessment)"
 _GOALS = r"(?:(?:treatment|tx)\s+)?(?:goals?|objectives?)(?:\s+(?:#?\d+|one|two|three)(?:\s*(?:-|–|and|&|,)\s*#?\d+)*)?"
 
@@ -30,13 +30,13 @@ _REVIEW = re.compile(
             _DONE + r"\s+(?:and\s+\w+\s+)?(?:\w+\s+){0,3}?(?:" + _PLAN + r")",
             # "treatment plan reviewed and updated", "TP updated & signed", "tx plan was revised"
             r"(?:" + _PLAN + r")\s*(?:\(\w+\)\s*)?(?:was\s+|were\s+|has been\s+|have been\s+)?(?:jointly\s+|"
-            r"collaboratively\s+|also\s+)?" + _DONE + r"(?!\w)",
+            r"collaboratively\s+|also\s+)?" + _DONE,
             # "treatment plan review completed", "90-day tx plan review done", "TP update today"
             r"(?:" + _PLAN + r")\s+" + _DONE_NOUN + r"\s*(?:was\s+)?(?:completed|done|conducted|held|performed|"
             r"today|this session|in session|with)\b",
             r"\d+[- ]day\s+(?:treatment\s+|tx\s+)?(?:plan\s+)?review\s*(?:was\s+)?(?:completed|done|conducted|held)",
             # a form's ticked box: "Treatment plan: [x] reviewed and updated"
-            r"(?:" + _PLAN + r")(?:\s+review)?\s*:\s*(?:\[\s*[x✓✔]\s*\]|☑|☒)\s*" + _DONE + r"\b",
+            r"(?:" + _PLAN + r")(?:\s+review)?\s*:\s*(?:\[\s*[x✓✔]\s*\]|☑|☒)\s*" + _DONE,
             # "revised goal 3", "goals updated", "treatment goals were revised"
             r"(?:revised|updated|rewrote|rewritten|modified|added\s+a\s+new)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
             r"(?:treatment\s+|tx\s+)?(?:goals?|objectives?)\b",
