@@ -4,7 +4,8 @@ Each delivery folder becomes a partition; the extraction assets load all of them
 source (a single-run backfill), the practice's payer rules are loaded from its configuration file
 (`<home>/config/practice.toml`; built-in rules when there is none), then dbt builds the warehouse,
 then the event log is mined
-(`marts.mining_*` tables, XES files in `<home>/exports`). Runs are recorded in the Dagster
+(`marts.mining_*` tables, XES files in `<home>/exports`), the claims' denial risk is scored, and cash is
+forecast (`marts.cash_forecast*`). Runs are recorded in the Dagster
 instance under DAGSTER_HOME, so `dagster dev` shows them afterwards.
 """
 
@@ -22,6 +23,7 @@ from dagster import DagsterInstance, materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from models.denial.store import promoted_version
+from orchestration.cash.assets import forecast_headline
 from orchestration.environments import resources_for
 from orchestration.extract.assets import deliveries, extract_assets
 from orchestration.extract.loader import delivery_names
@@ -53,6 +55,7 @@ class BuildSummary:
     mining: list[str] = field(default_factory=list)  # the mining step's headline, a line per case type
     model: str = ""  # what the denial-model step did
     model_headline: str | None = None  # the promoted model's card headline
+    forecast: list[str] = field(default_factory=list)  # the cash forecast's headline, or why there is none
 
 
 class BuildError(RuntimeError):
@@ -133,6 +136,21 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     started = time.perf_counter()
     summary.model = _score_denial_risk(paths, instance, resources, retrain, announce)
     summary.seconds["denial_model"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    announce("forecasting cash: backtesting each method over the last year's weeks")
+    from orchestration.cash.assets import cash_forecast
+
+    log = paths.home / "logs" / "cash_forecast.log"
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        result = materialize([cash_forecast], instance=instance, resources=resources, run_config=QUIET,
+                             raise_on_error=False)
+    if not result.success:
+        raise BuildError(f"the cash forecast failed: {_first_error(result)} (log: {log})")
+    skipped = result.asset_materializations_for_node(cash_forecast.node_def.name)[0].metadata.get("skipped")
+    if skipped is not None:
+        summary.forecast = [f"not forecast: {skipped.value}"]
+    summary.seconds["cash_forecast"] = time.perf_counter() - started
     _summarize(paths, summary)
     return summary
 
@@ -206,6 +224,7 @@ def _summarize(paths: LanternPaths, summary: BuildSummary) -> None:
         summary.quarantine_by_rule = con.execute(_sql("quarantine_by_rule")).fetchall()
         summary.tables = con.execute(_sql("mart_tables")).fetchall()
         summary.mining = mining_headline(con)
+        summary.forecast = summary.forecast or forecast_headline(con)
     summary.model_headline = promoted_headline(paths.model_store / "denial")
 
 

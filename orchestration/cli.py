@@ -352,6 +352,11 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
                       f"{summary.model}", highlight=False, soft_wrap=True)
         if summary.model_headline:
             console.print(f"  {summary.model_headline}", highlight=False, soft_wrap=True)
+    if summary.forecast:
+        console.print("Cash forecast, 13 weeks (marts.cash_forecast; backtest in marts.cash_forecast_backtest, "
+                      "docs/cash-forecast.md):", highlight=False)
+        for line in summary.forecast:
+            console.print(f"  {line}", highlight=False, soft_wrap=True)
     console.print(f"Built in {time.perf_counter() - started:.1f} s", highlight=False)
 
 

@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from orchestration.cash.assets import cash_forecast
 from orchestration.environments import current_environment, resources_for
 from orchestration.extract.assets import extract_assets
 from orchestration.extract.practice_config import PracticeConfigResource, practice_payer_rules
@@ -20,7 +21,7 @@ RESOURCES["truth"] = TruthResource(path=str(PATHS.truth))
 
 defs = Definitions(
     assets=[*extract_assets, practice_payer_rules, build_dbt_assets(dbt_project(ENVIRONMENT)), event_log_mining,
-            *model_assets],
+            *model_assets, cash_forecast],
     asset_checks=model_checks,
     jobs=[extract_job],
     sensors=[new_deliveries_sensor],

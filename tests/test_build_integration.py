@@ -33,6 +33,15 @@ def test_build_prints_what_it_loaded_and_built(built):
         assert text in output
 
 
+def test_a_year_of_history_is_too_little_for_a_cash_forecast_and_the_build_says_so(built):
+    _, con, output = built
+    # 12 months: about 52 complete weeks of cash, and the forecast needs 66 (a year to compare with, and the 13
+    # weeks before it). The build goes on; the forecast's tables exist, empty.
+    assert "Cash forecast" in output and "not forecast: too little history for a cash forecast" in output
+    for table in ("cash_forecast", "cash_forecast_backtest", "cash_forecast_accuracy"):
+        assert con.execute(f"select count(*) from marts.{table}").fetchone()[0] == 0
+
+
 def test_revenue_cycle_measures_equal_the_ground_truth(built):
     practice, con, _ = built
     truth = practice.figures

@@ -467,9 +467,15 @@ def test_cash_weekly(con) -> None:
 def test_the_cash_forecast_needs_a_year_of_paid_history(con) -> None:
     from models.cash.warehouse import from_open_claims
 
-    # The tiny practice's claims start in January 2025: none was submitted 180 to 545 days before 2025-03-02.
+    # The tiny practice's claims start in January 2025: none was submitted 180 days or more before 2025-03-02.
     with pytest.raises(ValueError, match="too little history for a cash forecast"):
         from_open_claims(con, date(2025, 3, 2))
+    from models.cash.forecast import run
+
+    # 29 complete weeks of cash (the as-of date's week is not complete): a year and a quarter is needed.
+    with pytest.raises(ValueError, match="too little history for a cash forecast: 29 complete weeks of cash in "
+                                         "marts.cash_weekly, the forecast needs 66"):
+        run(con)
 
 
 def test_access_monthly(con) -> None:

@@ -63,10 +63,13 @@ def rolling_origin(series: pd.Series, origins: Iterable[pd.Timestamp],
 
 def accuracy(backtest: pd.DataFrame, bands: Iterable[tuple[int, int]] = ((1, 1), (4, 4), (1, 4), (5, 13))
              ) -> pd.DataFrame:
-    """WAPE, MAPE, bias and 80%/95% coverage of a rolling_origin frame, per horizon band (first, last)."""
+    """WAPE, MAPE, bias and 80%/95% coverage of a rolling_origin frame, per horizon band (first, last) that has
+    rows."""
     out = []
     for first, last in bands:
         rows = backtest[(backtest["horizon_weeks"] >= first) & (backtest["horizon_weeks"] <= last)]
+        if rows.empty:  # too few origins to reach this far ahead
+            continue
         out.append({"horizons": f"{first}" if first == last else f"{first}-{last}", "rows": len(rows),
                     "wape": wape(rows["actual"], rows["forecast"]), "mape": mape(rows["actual"], rows["forecast"]),
                     "bias": bias(rows["actual"], rows["forecast"]),

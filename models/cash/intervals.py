@@ -29,7 +29,7 @@ def with_past_error_intervals(backtest: pd.DataFrame) -> pd.DataFrame:
     out["_error"] = out["actual"] / out["forecast"] - 1.0
     for _, rows in out.groupby("horizon_weeks"):
         weeks, errors = rows["week_start"].to_numpy(), rows["_error"].to_numpy()
-        usable = ~np.isnan(errors)
+        usable = np.isfinite(errors)  # unknown actual, or a forecast of 0
         for index, origin, forecast in zip(rows.index, rows["origin"], rows["forecast"], strict=True):
             past = errors[usable & (weeks < (origin + pd.Timedelta(weeks=1)).to_datetime64())]
             if len(past) >= MIN_ERRORS:

@@ -1,23 +1,22 @@
 """Cash from claims already out (issue 6): what each open claim is expected to bring in, week by week.
 
-A revenue-cycle team reasons about an open claim in three numbers:
-- `paid_probability`: the chance the payer ever pays it (from its history, and the denial model when it
-  exists);
-- `expected_amount`: what the payer pays when it does (its allowed amount for the CPT code, less the patient's
-  expected share);
-- the payer's **lag distribution**: of the claims it paid, how many days after submission the payment came
-  (`LagDistribution`, empirical, from claims paid before the forecast's origin).
-
-A claim still open at age `a` days has not been paid by then, which says something: of the claims that will be
-paid, only those with a lag above `a` are left. By Bayes, the chance it is paid at lag `L > a` is
-
-    p * f(L) / (p * S(a) + (1 - p))
-
-where `p` is `paid_probability`, `f` the lag distribution and `S(a)` the share of lags above `a`. Its expected
-receipt in a week is `expected_amount` times the sum of that over the lags whose payment date falls in the week.
-A claim older than every lag the payer has shown is treated as one that will not be paid by the distribution
-(its `S(a)` is 0), so it adds nothing: an open claim past all observed lags is the collectors' work, not cash to
-count on.
+A revenue-cycle team reasons about an open claim by what became of claims like it. The past claims of its
+payer (submitted on the same weekday, as the payer pays in weekly runs) are kept as `PaymentTimes`: per claim,
+the days from submission to its first adjudication and to its first payment. An open claim at age `a` days is
+in one of three states at the origin:
+- `pending`: not adjudicated yet. Of the past claims not adjudicated by age `a`, the share first paid at each
+  lag `L` is its chance of being paid at `L`. Conditioning on "not adjudicated" rather than "not paid" matters:
+  a claim the payer will deny is as undecided at age `a` as one it will pay, so the chance of payment does not
+  shrink while a claim waits in the payer's queue.
+- `denied`: its first adjudication was a denial. Of the past claims denied by age `a` and unpaid by then, the
+  share paid at each lag (after a resubmission or an appeal).
+- `unpaid`: adjudicated without a denial, but the payer paid nothing (a deductible, say). Likewise, from the
+  past claims in that state.
+Each share is an empirical conditional probability, so it needs no model of the lags and is exact on a series
+with known lags. Its expected receipt in a week is `expected_amount` x `payment_factor` x the shares of the lags
+whose payment date falls in the week; `payment_factor` lets the caller scale the chance for what the state does
+not hold (the month of service's deductibles). A claim older than every past claim in its state adds nothing:
+an open claim past all observed lags is the collectors' work, not cash to count on.
 
 The forecast's weeks are the Monday weeks after the origin's week, so an origin is meant to be a week's last
 day (a Sunday, as in the backtest): its week is then history. Everything here is pure: arrays in, arrays out,
@@ -32,33 +31,66 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.cash.payment_runs import PaymentCalendar
+
 DAY = np.timedelta64(1, "D")
 
 
-@dataclass(frozen=True)
-class LagDistribution:
-    """Days from submission to payment, as an empirical probability mass over whole days 0..len(pmf)-1."""
+NEVER = np.iinfo(np.int64).max  # a lag that did not happen (by the origin)
+STATES = ("pending", "denied", "unpaid")
 
-    pmf: np.ndarray
+
+@dataclass(frozen=True)
+class PaymentTimes:
+    """Past claims (of one payer, or the practice), one entry per claim: days from submission to the first
+    adjudication and to the first payment (NEVER when it had not happened by the forecast's origin), and whether
+    the first adjudication was a denial."""
+
+    adjudication_lag: np.ndarray
+    paid_lag: np.ndarray
+    denied: np.ndarray
 
     @classmethod
-    def from_lags(cls, lags_days: Sequence[int] | np.ndarray) -> LagDistribution:
-        lags = np.asarray(lags_days, dtype=np.int64)
-        if lags.size == 0:
-            raise ValueError("a lag distribution needs at least one paid claim")
-        if (lags < 0).any():
-            raise ValueError("a payment lag cannot be negative")
-        counts = np.bincount(lags)
-        return cls(counts / counts.sum())
+    def from_lags(cls, adjudication_lag: Sequence[float | None], paid_lag: Sequence[float | None],
+                  denied: Sequence[bool]) -> PaymentTimes:
+        """From per-claim lags in days, None, NaN or NA where it did not happen."""
+        def days(values: Sequence[float | None]) -> np.ndarray:
+            array = pd.to_numeric(pd.Series(values, dtype=object), errors="raise").to_numpy(dtype=float)
+            if (array < 0).any():
+                raise ValueError("a payment or adjudication lag cannot be negative")
+            out = np.full(len(array), NEVER, dtype=np.int64)
+            happened = ~np.isnan(array)
+            out[happened] = array[happened].astype(np.int64)
+            return out
+        adjudicated, paid = days(adjudication_lag), days(paid_lag)
+        if (paid < adjudicated).any():
+            raise ValueError("a claim cannot be paid before its first adjudication")
+        return cls(adjudicated, paid, np.asarray(denied, dtype=bool))
 
-    @property
-    def max_lag(self) -> int:
-        return len(self.pmf) - 1
+    def ever_in(self, state: str) -> int:
+        """How many of the past claims were ever in `state`: what an estimate for that state rests on."""
+        adjudicated = self.adjudication_lag < NEVER
+        return int({"pending": len(self.paid_lag), "denied": (self.denied & adjudicated).sum(),
+                    "unpaid": (~self.denied & adjudicated & (self.paid_lag > self.adjudication_lag)).sum()}[state])
 
-    def survival(self, age_days: np.ndarray) -> np.ndarray:
-        """S(a): the share of lags strictly above each age."""
-        tail = np.concatenate([np.cumsum(self.pmf[::-1])[::-1], [0.0]])  # tail[k] = P(L >= k)
-        return tail[np.clip(np.asarray(age_days, dtype=np.int64) + 1, 0, len(self.pmf))]
+    def paid_shares(self, state: str, ages: np.ndarray) -> np.ndarray:
+        """Per age (rows) and lag L in 0..the longest paid lag (columns): of the past claims in `state` and unpaid
+        at that age, the share first paid at L (0 where no past claim was in that state at that age)."""
+        ages = np.asarray(ages, dtype=np.int64)
+        paid = self.paid_lag < NEVER
+        width = int(self.paid_lag[paid].max()) + 1 if paid.any() else 1
+        out = np.zeros((len(ages), width))
+        for row, age in enumerate(ages):
+            if state == "pending":
+                chosen = self.adjudication_lag > age
+            elif state in ("denied", "unpaid"):
+                chosen = ((self.denied if state == "denied" else ~self.denied) & (self.adjudication_lag <= age)
+                          & (self.paid_lag > age))
+            else:
+                raise ValueError(f"unknown claim state {state!r}: one of {', '.join(STATES)}")
+            if chosen.any():
+                out[row] = np.bincount(self.paid_lag[chosen & paid], minlength=width)[:width] / chosen.sum()
+        return out
 
 
 @dataclass(frozen=True)
@@ -66,11 +98,13 @@ class OpenClaims:
     """The claims open at the origin, one entry per claim (parallel arrays)."""
 
     claim_id: np.ndarray
-    lag_key: np.ndarray  # which lag distribution applies (the payer id)
+    payer_id: np.ndarray  # whose payment calendar applies
+    times_key: np.ndarray  # which PaymentTimes apply (the payer and submission weekday)
+    state: np.ndarray  # pending, denied or unpaid (STATES)
     segment: np.ndarray  # where its cash is reported (the payer's type)
     submitted: np.ndarray  # datetime64[D]
-    paid_probability: np.ndarray
     expected_amount: np.ndarray
+    payment_factor: np.ndarray  # scales the chance of payment for what the state does not hold (1: as the past)
 
 
 def week_start(days: np.ndarray) -> np.ndarray:
@@ -79,60 +113,73 @@ def week_start(days: np.ndarray) -> np.ndarray:
     return days - ((days.astype(np.int64) + 3) % 7) * DAY
 
 
-def expected_receipts(claims: OpenClaims, lags: Mapping[str, LagDistribution], origin: np.datetime64,
-                      horizon_weeks: int) -> pd.DataFrame:
+def expected_receipts(claims: OpenClaims, times: Mapping[str, PaymentTimes], origin: np.datetime64,
+                      horizon_weeks: int, calendars: Mapping[str, PaymentCalendar] | None = None) -> pd.DataFrame:
     """Expected cash per (week_start, segment) from the open claims, for the `horizon_weeks` Monday weeks after
     the origin's week (the origin's own week is history: the forecast starts the Monday after).
 
     Payments are expected after the origin only: a claim of age `a` at the origin is paid at a lag above `a`.
-    A claim whose `lag_key` has no distribution raises: a payer with no paid claims needs a fallback chosen by
-    the caller.
+    A claim whose `times_key` has no PaymentTimes raises: a payer with no history needs a fallback chosen by the
+    caller. A payment due on a day the claim's payer does not pay (its `calendars` entry) comes on its next run.
     """
     origin = np.datetime64(origin, "D")
     first_week = week_start(np.array([origin]))[0] + 7 * DAY
     weeks = first_week + 7 * DAY * np.arange(horizon_weeks)
-    horizon_end = weeks[-1] + 7 * DAY  # exclusive
-    parts = []
-    ages = ((origin - claims.submitted) / DAY).astype(np.int64)
-    for key in np.unique(claims.lag_key):
-        if key not in lags:
-            raise ValueError(f"no payment-lag distribution for {str(key)!r}")
-        distribution = lags[key]
-        chosen = np.flatnonzero(claims.lag_key == key)
-        p, age = claims.paid_probability[chosen], ages[chosen]
-        denominator = p * distribution.survival(age) + (1.0 - p)
-        # Per claim (rows) and lag L in 0..max (columns): the chance of payment at L given none by the origin.
-        lag_days = np.arange(len(distribution.pmf))
-        alive = (lag_days[None, :] > age[:, None]) & (denominator[:, None] > 0)
-        weight = np.divide(p[:, None] * distribution.pmf[None, :], denominator[:, None],
-                           out=np.zeros((len(chosen), len(lag_days))), where=alive)
-        paid_on = claims.submitted[chosen][:, None] + lag_days[None, :] * DAY
-        inside = (paid_on >= first_week) & (paid_on < horizon_end) & (weight > 0)
-        parts.append(pd.DataFrame({
-            "week_start": pd.to_datetime(week_start(paid_on[inside])),
-            "segment": np.broadcast_to(claims.segment[chosen][:, None], paid_on.shape)[inside],
-            "expected": (weight * claims.expected_amount[chosen][:, None])[inside],
-        }))
-    index = pd.MultiIndex.from_product([pd.to_datetime(weeks), sorted(set(claims.segment.tolist()))],
-                                       names=["week_start", "segment"])
-    sums = pd.concat(parts).groupby(["week_start", "segment"])["expected"].sum() if parts else pd.Series(dtype=float)
-    return sums.reindex(index, fill_value=0.0).rename("expected").reset_index()
+    segments = sorted(set(claims.segment.tolist()))
+    cash = {segment: np.zeros(horizon_weeks) for segment in segments}
+    # Claims of one payer, history and state submitted on the same day are paid alike: only their amounts add.
+    alike = pd.DataFrame({"payer": claims.payer_id, "key": claims.times_key, "state": claims.state,
+                          "segment": claims.segment, "submitted": claims.submitted,
+                          "amount": claims.expected_amount * claims.payment_factor})
+    alike = alike.groupby(["payer", "key", "state", "segment", "submitted"], as_index=False)["amount"].sum()
+    for (payer, key, state, segment), rows in alike.groupby(["payer", "key", "state", "segment"]):
+        if key not in times:
+            raise ValueError(f"no payment history for {str(key)!r}")
+        submitted = rows["submitted"].to_numpy().astype("datetime64[D]")
+        ages = ((origin - submitted) / DAY).astype(np.int64)
+        shares = times[key].paid_shares(state, ages)
+        lag_days = np.arange(shares.shape[1])
+        weight = shares * (lag_days[None, :] > ages[:, None])
+        paid_on = submitted[:, None] + lag_days[None, :] * DAY
+        if calendars is not None and payer in calendars:
+            paid_on = calendars[payer].reschedule(paid_on)
+        week = ((week_start(paid_on) - first_week) / DAY).astype(np.int64) // 7
+        inside = (week >= 0) & (week < horizon_weeks) & (weight > 0)
+        expected = weight * rows["amount"].to_numpy(dtype=float)[:, None]
+        cash[segment] += np.bincount(week[inside], weights=expected[inside], minlength=horizon_weeks)
+    return pd.DataFrame({"week_start": np.repeat(pd.to_datetime(weeks), len(segments)),
+                         "segment": np.tile(segments, horizon_weeks),
+                         "expected": np.array([cash[segment] for segment in segments]).T.ravel()})
 
 
-def receipts_from_future_claims(weekly_amount: pd.Series, paid_probability: float, lags: LagDistribution,
-                                submit_weekday: int = 2) -> pd.Series:
+@dataclass(frozen=True)
+class BillingShare:
+    """One slice of the claims not yet submitted: its share of each week's amount, the weekday it is submitted
+    on (0 = Monday), the share of its payment that comes at each lag in days, and its payer's calendar."""
+
+    share: float
+    weekday: int
+    paid_shares: np.ndarray
+    calendar: PaymentCalendar | None = None
+    segment: str = "total"  # where its cash is reported (the payer's type)
+
+
+def receipts_from_future_claims(weekly_amount: pd.Series, billing: Sequence[BillingShare]) -> pd.Series:
     """Expected cash per Monday week from claims not yet submitted: `weekly_amount` (indexed by week_start) is
-    what the claims submitted each week are expected to pay when paid; each week's claims are taken as submitted
-    on one day of it (`submit_weekday`, 0 = Monday; Wednesday by default, the middle of the billing week), paid
-    with `paid_probability` after the payer's lag distribution. The result covers the same weeks as the input:
-    cash that lands after its last week is left out."""
+    what the claims submitted each week are expected to pay; each BillingShare of it is submitted on its
+    weekday and paid after its lags, on its payer's runs. The result covers the same weeks as the input: cash
+    that lands after its last week is left out."""
     weeks = pd.DatetimeIndex(weekly_amount.index)
     out = np.zeros(len(weeks))
-    submitted = weeks.to_numpy().astype("datetime64[D]") + submit_weekday * DAY
     first = weeks[0].to_datetime64().astype("datetime64[D]")
-    for amount, day in zip(weekly_amount.to_numpy(dtype=float), submitted, strict=True):
-        paid_on = day + np.arange(len(lags.pmf)) * DAY
+    amounts = weekly_amount.to_numpy(dtype=float)
+    for part in billing:
+        submitted = weeks.to_numpy().astype("datetime64[D]") + part.weekday * DAY
+        paid_on = submitted[:, None] + np.arange(len(part.paid_shares))[None, :] * DAY
+        if part.calendar is not None:
+            paid_on = part.calendar.reschedule(paid_on)
         index = ((week_start(paid_on) - first) / DAY).astype(np.int64) // 7
         inside = (index >= 0) & (index < len(weeks))
-        np.add.at(out, index[inside], amount * paid_probability * lags.pmf[inside])
+        cash = amounts[:, None] * part.share * part.paid_shares[None, :]
+        np.add.at(out, index[inside], cash[inside])
     return pd.Series(out, index=weeks, name="expected")

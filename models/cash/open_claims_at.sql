@@ -1,13 +1,19 @@
 -- The claims open at the origin (the first parameter, a date): originally submitted by then, not paid by
 -- then, not voided by then. Only facts dated on or before the origin are read, so a past origin sees what
--- finance saw that day. is_denied_at_origin: its first adjudication, by the origin, was a denial.
+-- finance saw that day. Its state: 'pending' (not adjudicated by the origin), 'denied' (its first
+-- adjudication was a denial) or 'unpaid' (adjudicated without a denial, and the payer paid nothing).
 select
     claim_id,
     payer_id,
     coalesce(payer_type, 'unknown') as segment,
     cpt_code,
+    month(date_of_service) as service_month,
     submitted_date,
-    coalesce(first_adjudication_date <= ? and is_denied_first_pass, false) as is_denied_at_origin
+    case
+        when first_adjudication_date is null or first_adjudication_date > ? then 'pending'
+        when is_denied_first_pass then 'denied'
+        else 'unpaid'
+    end as state
 from $claims
 where
     has_original_submission

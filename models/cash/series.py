@@ -49,22 +49,28 @@ def business_days(week_starts: pd.DatetimeIndex) -> np.ndarray:
                      for start in week_starts], dtype=float)
 
 
-def seasonal_naive(history: pd.Series, horizon: int, residual_scale: float | None = None) -> Forecast:
+def seasonal_naive(history: pd.Series, horizon: int, residual_scale: float | None = None, window: int = 1) -> Forecast:
     """The same week a year (52 weeks) earlier, scaled by the recent trend: the last 13 weeks' cash over the same
-    13 weeks a year before. Intervals, when `residual_scale` (a typical absolute error) is given, are normal
-    with that scale; otherwise they collapse onto the forecast.
+    13 weeks a year before. With `window` (odd) above 1, the year-before week is the mean of the `window` weeks
+    centred on it, which keeps one unusual week (a catch-up after a holiday) from repeating a year later.
+    Intervals, when `residual_scale` (a typical absolute error) is given, are normal with that scale; otherwise
+    they collapse onto the forecast.
 
-    Needs 52 + 13 weeks of history.
+    Needs 52 + 13 weeks of history, and (window - 1) / 2 more.
     """
+    if window < 1 or window % 2 == 0:
+        raise ValueError(f"the window is an odd number of weeks, got {window}")
     values = history.to_numpy(dtype=float)
-    if len(values) < SEASON_WEEKS + TREND_WEEKS:
-        raise ValueError(f"seasonal naive needs {SEASON_WEEKS + TREND_WEEKS} weeks of history, got {len(values)}")
+    half = window // 2
+    if len(values) < SEASON_WEEKS + TREND_WEEKS + half:
+        raise ValueError(f"seasonal naive needs {SEASON_WEEKS + TREND_WEEKS + half} weeks of history, "
+                         f"got {len(values)}")
     recent = values[-TREND_WEEKS:].sum()
     year_before = values[-TREND_WEEKS - SEASON_WEEKS:-SEASON_WEEKS].sum()
     trend = recent / year_before if year_before > 0 else 1.0
-    steps = np.arange(horizon)
     # Week h ahead (h = 1..horizon) is 52 - h + 1 weeks after its seasonal twin; beyond a year, the twin's twin.
-    twins = np.array([values[len(values) - SEASON_WEEKS + (h % SEASON_WEEKS)] for h in steps])
+    twins = np.array([values[len(values) - SEASON_WEEKS + (h % SEASON_WEEKS) - half:][:window].mean()
+                      for h in range(horizon)])
     point = twins * trend
     scale = 0.0 if residual_scale is None else residual_scale
     z80, z95 = 1.2815515655446004, 1.959963984540054

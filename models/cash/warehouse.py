@@ -9,16 +9,17 @@ from importlib import resources
 from string import Template
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from mining.events import check_relation
-from models.cash.history import PaymentHistory, estimate, open_claims, per_pair
-from models.cash.open_claims import expected_receipts
+from models.cash.history import PaymentHistory, estimate, open_claims, per_key
+from models.cash.open_claims import BillingShare, expected_receipts
 
-# Past claims that teach payment: submitted 180 to 545 days before the origin, old enough for most payments to
-# have come by then (a year of them).
-HISTORY_FROM_DAYS = 545
-HISTORY_TO_DAYS = 180
+# Past claims that teach payment: submitted up to 545 days before the origin (models.cash.history picks the
+# mature ones for the timing and the recent ones for the amounts).
+HISTORY_DAYS = 545
+MIX_WEEKS = 13  # the weeks whose claims say how the coming weeks' claims split by payer and weekday
 
 
 def _sql(name: str) -> Template:
@@ -31,25 +32,40 @@ def from_open_claims(con: duckdb.DuckDBPyConnection, origin: date, horizon_weeks
     claims open at the origin; `history` is the payment history at the origin when the caller has it already."""
     frame = con.execute(_sql("open_claims_at.sql").substitute(claims=check_relation(claims)), [origin] * 4).df()
     known = history if history is not None else payment_history(con, origin, claims)
-    return expected_receipts(open_claims(frame, known), known.lags, origin, horizon_weeks)
+    return expected_receipts(open_claims(frame, known), known.times, origin, horizon_weeks, known.calendars)
 
 
 def payment_history(con: duckdb.DuckDBPyConnection, origin: date, claims: str = "marts.fct_claims") -> PaymentHistory:
     """The payment history as known at the origin (models.cash.history.estimate of payment_history_at.sql)."""
-    start, end = origin - timedelta(days=HISTORY_FROM_DAYS), origin - timedelta(days=HISTORY_TO_DAYS)
     rows = con.execute(_sql("payment_history_at.sql").substitute(claims=check_relation(claims)),
-                       [origin, origin, origin, origin, start, end, origin]).df()
-    return estimate(rows)
+                       [origin] * 6 + [origin - timedelta(days=HISTORY_DAYS), origin, origin]).df()
+    runs = con.execute(_sql("payment_runs_at.sql").substitute(claims=check_relation(claims)), [origin] * 2).df()
+    return estimate(rows, runs, origin)
 
 
-def weekly_submitted_amounts(con: duckdb.DuckDBPyConnection, origin: date, history: PaymentHistory,
-                             claims: str = "marts.fct_claims") -> pd.Series:
-    """Per Monday week up to the origin's, what the claims originally submitted that week are expected to pay
-    when paid (each claim at its payer x CPT code's mean payment in `history`)."""
+def future_billing(con: duckdb.DuckDBPyConnection, origin: date, history: PaymentHistory,
+                   claims: str = "marts.fct_claims") -> tuple[pd.Series, list[BillingShare]]:
+    """What the claims originally submitted each Monday week up to the origin's are expected to pay (each claim
+    at its payer x CPT code x month's mean payment times its payer x month's chance of payment), and how the last
+    MIX_WEEKS weeks' amount split by payer and submission weekday: the BillingShares that claims not yet
+    submitted are taken to follow, each paid after its payer's lags (as a share of the claims paid)."""
     rows = con.execute(_sql("submitted_amounts_at.sql").substitute(claims=check_relation(claims)), [origin]).df()
-    rows["amount"] = per_pair(rows["payer_id"].astype(str), rows["cpt_code"].astype(str), history.amount)
-    weeks = pd.to_datetime(rows["submitted_date"]).dt.to_period("W-SUN").dt.start_time
+    payers, months = rows["payer_id"].astype(str), rows["service_month"].astype(int)
+    rows["amount"] = (per_key(history.amount, payers, rows["cpt_code"].astype(str), months)
+                      * per_key(history.probability, payers, months))
+    submitted = pd.to_datetime(rows["submitted_date"])
+    weeks = submitted.dt.to_period("W-SUN").dt.start_time
     series = rows.groupby(weeks)["amount"].sum()
-    full = pd.date_range(series.index.min(), pd.Timestamp(origin) - pd.Timedelta(days=pd.Timestamp(origin).weekday()),
-                         freq="7D")
-    return series.reindex(full, fill_value=0.0)
+    last_week = pd.Timestamp(origin) - pd.Timedelta(days=pd.Timestamp(origin).weekday())
+    series = series.reindex(pd.date_range(series.index.min(), last_week, freq="7D"), fill_value=0.0)
+    recent = rows[weeks > last_week - pd.Timedelta(weeks=MIX_WEEKS)]
+    mix = recent.groupby([recent["payer_id"].astype(str), recent["segment"].astype(str),
+                          submitted.dt.day_of_week])["amount"].sum()
+    billing = []
+    for (payer, segment, weekday), amount in (mix / mix.sum()).items():
+        times = history.times[history.times_key(payer, "pending", weekday)]
+        # The chance of payment is in the amount already (it varies by month: deductibles); the lags give timing.
+        timing = times.paid_shares("pending", np.array([-1]))[0]
+        billing.append(BillingShare(float(amount), int(weekday), timing / timing.sum(), history.calendars.get(payer),
+                                    segment))
+    return series, billing
