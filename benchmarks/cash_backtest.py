@@ -1,93 +1,86 @@
-"""Backtest of the weekly cash forecasts on a built warehouse (issue 6; work in progress: the forecast mart is not
-built yet). Rolling origins at the ends of the last 52 complete weeks, horizons 1-13; per method, WAPE, MAPE,
-bias and 80%/95% coverage of total weekly cash (marts.cash_weekly, segment 'total'). The 26 origins before
-them also run, so that the intervals drawn from past errors (models.cash.intervals) have errors to draw on.
+"""The cash forecast's backtest on a built warehouse (issue 6): exactly what `lantern build` runs
+(models.cash.forecast.run), timed, with every method's accuracy on total cash and per segment.
 
     .venv/bin/python benchmarks/cash_backtest.py --warehouse data/warehouse.duckdb
+    .venv/bin/python benchmarks/cash_backtest.py --warehouse W --origins 26 --warmup 13
 
-Methods:
-- two-part: cash from the claims open at the origin (models.cash.warehouse.from_open_claims), plus cash from
-  claims not yet submitted (the weekly submitted amounts, forecast by seasonal naive, paid after the practice's
-  lag distribution), plus patient payments (their own series, seasonal naive);
-- seasonal naive on total cash;
-- Prophet alone on total cash;
-- the mean of the two-part and seasonal-naive forecasts.
+Rolling origins at the ends of the last `--origins` complete weeks (26 more before them run for their errors,
+which give the scored forecasts their intervals), horizons 1-13. Printed: the seconds taken (target: under 3
+minutes), and per method WAPE at 1 and 4 weeks, over 1-4 and 5-13, bias, and 80%/95% interval coverage; PASS/FAIL
+against the targets: a 4-week WAPE of at most 5% on total cash, below Prophet alone and seasonal naive at 1-4 and
+5-13, and 80% intervals covering 75-85% (over 1-4 weeks).
+
+The warehouse is opened read-only: nothing is written.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.cash import backtest  # noqa: E402
-from models.cash.history import ALL  # noqa: E402
-from models.cash.intervals import with_past_error_intervals  # noqa: E402
-from models.cash.open_claims import receipts_from_future_claims  # noqa: E402
-from models.cash.series import Forecast, prophet, seasonal_naive  # noqa: E402
-from models.cash.warehouse import from_open_claims, payment_history, weekly_submitted_amounts  # noqa: E402
+from models.cash.forecast import ORIGINS, PROPHET, SEASONAL_NAIVE, TOTAL, TWO_PART, WARMUP, run  # noqa: E402
 
-HORIZON = backtest.HORIZON_WEEKS
-ORIGINS = 52
-WARMUP = 26  # earlier origins whose errors give the first evaluated origins their intervals
+TARGET_SECONDS = 180
+TARGET_WAPE_4 = 0.05
+COVERAGE_80 = (0.75, 0.85)
 
 
-def weekly_cash(con: duckdb.DuckDBPyConnection, segment: str) -> pd.Series:
-    rows = con.execute("select week_start, cash from marts.cash_weekly where segment = ? and is_complete_week "
-                       "order by week_start", [segment]).df()
-    return pd.Series(rows["cash"].astype(float).to_numpy(), index=pd.to_datetime(rows["week_start"]))
-
-
-def two_part(con: duckdb.DuckDBPyConnection, patient: pd.Series):
-    def method(seen: pd.Series, horizon: int) -> Forecast:
-        origin_week = seen.index[-1]
-        origin = (origin_week + pd.Timedelta(days=6)).date()
-        history = payment_history(con, origin)
-        open_part = from_open_claims(con, origin, horizon, history=history).groupby("week_start")["expected"].sum()
-        submitted = weekly_submitted_amounts(con, origin, history)
-        future = seasonal_naive(submitted, horizon)
-        weeks = future.week_start
-        future_part = receipts_from_future_claims(pd.Series(future.forecast, index=weeks),
-                                                  history.probability(ALL, False), history.lags[history.lag_key(ALL)])
-        patient_part = seasonal_naive(patient.loc[:origin_week], horizon).forecast
-        point = open_part.reindex(weeks, fill_value=0.0).to_numpy() + future_part.to_numpy() + patient_part
-        return Forecast(weeks, point, point, point, point, point)  # intervals: from past errors, below
-    return method
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb")
+    parser.add_argument("--origins", type=int, default=ORIGINS)
+    parser.add_argument("--warmup", type=int, default=WARMUP)
+    parser.add_argument("--workers", type=int, default=2, help="processes sharing the origins (as the build: 2)")
+    parser.add_argument("--no-denial-model", action="store_true",
+                        help="leave the denial model's probabilities out of the two-part forecast")
     args = parser.parse_args(argv)
+    logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
     con = duckdb.connect(str(args.warehouse), read_only=True)
-    total, patient = weekly_cash(con, "total"), weekly_cash(con, "patient")
-    origins = total.index[-ORIGINS - WARMUP - 1:-1]
-    evaluated = set(origins[-ORIGINS:])
-    methods = {"two-part": two_part(con, patient), "seasonal naive": lambda s, h: seasonal_naive(s, h),
-               "Prophet alone": lambda s, h: prophet(s, h)}
-    frames = {}
-    for name, method in methods.items():
-        started = time.perf_counter()
-        frame = backtest.rolling_origin(total, origins, method, HORIZON)
-        if name != "Prophet alone":  # Prophet has intervals of its own
-            frame = with_past_error_intervals(frame)
-        frames[name] = frame
-        seconds = time.perf_counter() - started
-        print(f"\n{name} ({ORIGINS} origins evaluated, {len(origins)} run, {seconds:.1f} s)")
-        print(backtest.accuracy(frame[frame["origin"].isin(evaluated)]).round(3).to_string(index=False))
-    # The mean of the two-part and the seasonal-naive forecasts (point forecasts only).
-    mean = frames["two-part"].copy()
-    mean["forecast"] = (frames["two-part"]["forecast"] + frames["seasonal naive"]["forecast"]) / 2
-    mean = with_past_error_intervals(mean)
-    print("\nmean of two-part and seasonal naive")
-    print(backtest.accuracy(mean[mean["origin"].isin(evaluated)]).round(3).to_string(index=False))
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} origins, {time.perf_counter() - started:.0f} s", end="", file=sys.stderr)
+
+    result = run(con, origins=args.origins, warmup=args.warmup, progress=progress, database=str(args.warehouse),
+                 workers=args.workers, risk=None if args.no_denial_model else "marts.claim_denial_risk")
+    seconds = time.perf_counter() - started
+    print(file=sys.stderr)
+    accuracy = result.accuracy
+    bands = ["1", "4", "1-4", "5-13"]
+    print(f"Backtest of {args.origins} weekly origins (+{args.warmup} warm-up) before {result.origin}, "
+          f"horizons 1-13: {seconds:.1f} s  [{_verdict(seconds < TARGET_SECONDS)}: under {TARGET_SECONDS} s]")
+    print(f"chosen method: {result.chosen}; denial model: {'not used' if args.no_denial_model else 'used'}\n")
+    for segment in [TOTAL, *sorted(set(accuracy["segment"]) - {TOTAL})]:
+        rows = accuracy[(accuracy["segment"] == segment) & accuracy["horizons"].isin(bands)]
+        table = rows.pivot(index="method", columns="horizons", values="wape")[bands]
+        extra = rows[rows["horizons"] == "1-4"].set_index("method")[["bias", "coverage80", "coverage95"]]
+        table = table.join(extra.rename(columns=lambda c: f"{c} 1-4"))
+        print(f"{segment}: WAPE by horizon (weeks), bias and coverage over 1-4")
+        print((table * 100).round(1).to_string(), "\n")
+    total = accuracy[accuracy["segment"] == TOTAL].set_index(["method", "horizons"])
+    two = total.loc[TWO_PART]
+    print(f"[{_verdict(two.loc['4', 'wape'] <= TARGET_WAPE_4)}] two-part 4-week WAPE {two.loc['4', 'wape']:.1%} "
+          f"(target at most {TARGET_WAPE_4:.0%})")
+    for band in ("1-4", "5-13"):
+        others = {method: total.loc[(method, band), "wape"] for method in (SEASONAL_NAIVE, PROPHET)}
+        ok = all(two.loc[band, "wape"] < value for value in others.values())
+        print(f"[{_verdict(ok)}] two-part WAPE over {band} {two.loc[band, 'wape']:.1%} vs "
+              + ", ".join(f"{m} {v:.1%}" for m, v in others.items()))
+    coverage = two.loc["1-4", "coverage80"]
+    print(f"[{_verdict(COVERAGE_80[0] <= coverage <= COVERAGE_80[1])}] two-part 80% interval coverage over 1-4 "
+          f"{coverage:.0%} (target {COVERAGE_80[0]:.0%}-{COVERAGE_80[1]:.0%})")
     return 0
 
 

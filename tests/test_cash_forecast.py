@@ -14,7 +14,7 @@ START = date(2024, 1, 1)  # a Monday
 WEEKS = 90
 
 
-def known_warehouse() -> duckdb.DuckDBPyConnection:
+def known_warehouse(path: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """Every Wednesday two claims of payer P (commercial) are submitted for Monday's sessions and paid 50.00
     each 14 days later (a Wednesday); patients pay 20.00 every Monday. Week 1 and 2's payer cash is 0 (nothing
     paid yet), then 100.00 a week; the last complete week ends Sunday 2025-09-21."""
@@ -34,7 +34,7 @@ def known_warehouse() -> duckdb.DuckDBPyConnection:
     as_of = START + timedelta(weeks=WEEKS) - timedelta(days=1)
     frame = pd.DataFrame(receipts, columns=["segment", "received_date", "amount"])
     frame = frame[frame["received_date"] <= as_of]
-    con = duckdb.connect()
+    con = duckdb.connect(path)
     con.execute("create schema marts")
     claims_frame = pd.DataFrame(claims)
     claims_frame["voided_at"] = pd.to_datetime(claims_frame["voided_at"])
@@ -92,6 +92,16 @@ def test_the_backtest_scores_every_method_and_the_exact_one_is_chosen(result):
     total = result.backtest[(result.backtest["method"] == TWO_PART) & (result.backtest["segment"] == "total")]
     assert total["origin"].nunique() == 10 and len(total) == sum(min(13, k) for k in range(1, 11))
     assert (total["actual"] == 120.0).all() and total["forecast"].round(9).eq(120.0).all()
+
+
+def test_processes_sharing_the_origins_give_the_same_forecast(result, tmp_path):
+    path = str(tmp_path / "known.duckdb")
+    known_warehouse(path).close()
+    with duckdb.connect(path, read_only=True) as con:
+        shared = run(con, origins=10, warmup=13, database=path, workers=2)
+    pd.testing.assert_frame_equal(shared.forecast, result.forecast)
+    pd.testing.assert_frame_equal(shared.backtest, result.backtest)
+    pd.testing.assert_frame_equal(shared.accuracy, result.accuracy)
 
 
 def test_too_little_history_is_a_clear_error():

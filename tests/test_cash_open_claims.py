@@ -20,7 +20,7 @@ def claims(*rows):
     ids, keys, states, segments, submitted, amount = zip(*rows, strict=True)
     return OpenClaims(np.array(ids), np.array(["P"] * len(ids)), np.array(keys), np.array(states),
                       np.array(segments), np.array(submitted, dtype="datetime64[D]"), np.array(amount, dtype=float),
-                      np.ones(len(ids)))
+                      np.ones(len(ids)), np.full(len(ids), np.nan))
 
 
 def as_dict(frame):
@@ -100,6 +100,28 @@ def test_a_pending_claim_is_paid_like_the_past_claims_still_pending_at_its_age()
     # The same claim already denied follows the denied claims: the one denied at 21 was never paid.
     denied = claims(("c1", "P", "denied", "medicare", "2025-03-03", 90.0))
     assert sum(as_dict(expected_receipts(denied, times, D("2025-03-25"), horizon_weeks=4)).values()) == 0.0
+
+
+def test_the_denial_models_probability_moves_a_pending_claims_cash_between_clean_and_denied_timings():
+    # Past claims: two paid clean at 7 days, two denied at 7 and paid after a resubmission at 30. A pending
+    # claim at age 0 is like all four: half at 7, half at 30 (the past's denial share, 1/2).
+    times = {"P": PaymentTimes.from_lags([7, 7, 7, 7], [7, 7, 30, 30], [False, False, True, True])}
+    unscored = claims(("c1", "P", "pending", "commercial", "2025-03-03", 100.0))
+    origin = D("2025-03-03")  # a Monday: paid Mon 03-10 (week 1) or Wed 04-02 (week 5)
+    assert as_dict(expected_receipts(unscored, times, origin, 5)) == {
+        ("2025-03-10", "commercial"): 50.0, ("2025-03-17", "commercial"): 0.0, ("2025-03-24", "commercial"): 0.0,
+        ("2025-03-31", "commercial"): 50.0, ("2025-04-07", "commercial"): 0.0}
+    # The model gives this claim a 10% chance of denial: 100 x 0.9 / 0.5 x 1/2 = 90.00 clean, 100 x 0.1 / 0.5
+    # x 1/2 = 10.00 after a resubmission.
+    scored = OpenClaims(**{**unscored.__dict__, "denial_probability": np.array([0.1])})
+    result = as_dict(expected_receipts(scored, times, origin, 5))
+    assert result[("2025-03-10", "commercial")] == 90.0 and result[("2025-03-31", "commercial")] == 10.0
+    # The model's probability touches pending claims only: a claim already denied follows the denied claims.
+    denied = OpenClaims(**{**scored.__dict__, "state": np.array(["denied"])})
+    assert as_dict(expected_receipts(denied, times, D("2025-03-12"), 4))[("2025-03-31", "commercial")] == 100.0
+    # At age 7 no past claim is still pending: no denial share to scale from.
+    shares = times["P"].denial_share(np.array([0, 7]))
+    assert shares[0] == 0.5 and np.isnan(shares[1])
 
 
 def test_payers_keep_their_own_times_and_a_key_without_history_is_an_error():

@@ -15,7 +15,9 @@ the method sees; the forecast is for the 13 Monday weeks after it.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -30,7 +32,7 @@ from models.cash import backtest
 from models.cash.intervals import with_past_error_intervals
 from models.cash.open_claims import receipts_from_future_claims
 from models.cash.series import SEASON_WEEKS, TREND_WEEKS, prophet, seasonal_naive
-from models.cash.warehouse import from_open_claims, future_billing, payment_history
+from models.cash.warehouse import denial_probabilities, from_open_claims, future_billing, payment_history
 
 TOTAL, PATIENT = "total", "patient"
 TWO_PART, SEASONAL_NAIVE, PROPHET = "two-part", "seasonal naive", "Prophet"
@@ -78,12 +80,13 @@ def origin_date(week: pd.Timestamp) -> date:
 
 
 def two_part(con: duckdb.DuckDBPyConnection, cash: pd.DataFrame, origin_week: pd.Timestamp, horizon: int,
-             claims: str = "marts.fct_claims") -> pd.DataFrame:
+             claims: str = "marts.fct_claims", denial: pd.Series | None = None) -> pd.DataFrame:
     """The two-part forecast from the end of `origin_week`, per segment: week_start, segment, forecast and its
-    parts (from_open_claims, from_future_care, from_patients)."""
+    parts (from_open_claims, from_future_care, from_patients). `denial`: the denial model's probabilities by
+    claim_id, for the open claims it scored."""
     origin = origin_date(origin_week)
     history = payment_history(con, origin, claims)
-    opened = from_open_claims(con, origin, horizon, claims, history=history)
+    opened = from_open_claims(con, origin, horizon, claims, history=history, denial=denial)
     amounts, billing = future_billing(con, origin, history, claims)
     billed = seasonal_naive(amounts.loc[:origin_week], horizon, window=SMOOTHING_WEEKS)
     weeks = billed.week_start
@@ -121,9 +124,17 @@ def _series_forecasts(cash: pd.DataFrame, origin_week: pd.Timestamp, horizon: in
 
 def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, origins: int = ORIGINS,
         warmup: int = WARMUP, claims: str = "marts.fct_claims", cash_weekly: str = "marts.cash_weekly",
-        progress: Progress | None = None) -> CashForecast:
+        risk: str | None = "marts.claim_denial_risk", progress: Progress | None = None,
+        database: str | None = None, workers: int = 1) -> CashForecast:
     """Backtest every method from up to `warmup` + `origins` weekly origins before the last complete week, then
-    forecast from the last complete week. `progress(done, total)` is called after each origin."""
+    forecast from the last complete week. The two-part forecast uses the denial model's probabilities (`risk`;
+    None: not at all) for the open claims the model did not learn from. `progress(done, total)` is called as
+    origins are done.
+
+    With `workers` above 1 and the warehouse's file (`database`, which `con` must hold read-only, as DuckDB lets
+    several processes read a file but none read one another writes), the origins are shared among that many
+    processes, each with its own read-only connection: the results are the same."""
+    denial = denial_probabilities(con, risk) if risk is not None else None
     cash = weekly_cash(con, cash_weekly)
     if len(cash) < MIN_HISTORY_WEEKS:
         raise ValueError(f"too little history for a cash forecast: {len(cash)} complete weeks of cash in "
@@ -134,18 +145,17 @@ def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, o
     possible = weeks[MIN_HISTORY_WEEKS - 1:-1]  # backtest origins: enough history, and at least one week after
     run_origins = list(possible[-(origins + warmup):])
     scored = set(run_origins[-origins:])
-    frames = []
     everything = [*run_origins, live]
-    for done, origin_week in enumerate(everything, start=1):
-        two = two_part(con, cash, origin_week, horizon, claims).assign(method=TWO_PART)
-        two[INTERVAL_COLUMNS] = np.nan
-        rows = pd.concat([two, _series_forecasts(cash, origin_week, horizon)], ignore_index=True)
-        steps = ((rows["week_start"] - origin_week).dt.days // 7).astype(int)
-        frames.append(rows.assign(origin=pd.Timestamp(origin_date(origin_week)), origin_week=origin_week,
-                                  horizon_weeks=steps))
-        if progress is not None:
-            progress(done, len(everything))
-    frame = pd.concat(frames, ignore_index=True)
+    if workers > 1 and database is not None:
+        frame = _in_processes(database, workers, cash, denial, everything, horizon, claims, progress)
+    else:
+        frames = []
+        for done, origin_week in enumerate(everything, start=1):
+            frames.append(_forecasts_from(con, cash, denial, origin_week, horizon, claims))
+            if progress is not None:
+                progress(done, len(everything))
+        frame = pd.concat(frames, ignore_index=True)
+    frame = frame.sort_values(["origin_week", "method", "segment", "week_start"], kind="stable", ignore_index=True)
     long_cash = cash.stack().rename("actual").reset_index().rename(columns={"level_1": "segment"})
     frame = frame.merge(long_cash, on=["week_start", "segment"], how="left")
     frame = _with_intervals(frame)
@@ -166,6 +176,41 @@ def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, o
             ["origin", "horizon_weeks", "week_start", "segment", "method", "actual", "forecast", *INTERVAL_COLUMNS]]
         .sort_values(["method", "segment", "origin", "horizon_weeks"]).reset_index(drop=True),
         accuracy=accuracy, chosen=chosen, origin=origin_date(live))
+
+
+def _forecasts_from(con: duckdb.DuckDBPyConnection, cash: pd.DataFrame, denial: pd.Series | None,
+                    origin_week: pd.Timestamp, horizon: int, claims: str) -> pd.DataFrame:
+    """Every method's forecast from the end of one week."""
+    two = two_part(con, cash, origin_week, horizon, claims, denial).assign(method=TWO_PART)
+    two[INTERVAL_COLUMNS] = np.nan
+    rows = pd.concat([two, _series_forecasts(cash, origin_week, horizon)], ignore_index=True)
+    steps = ((rows["week_start"] - origin_week).dt.days // 7).astype(int)
+    return rows.assign(origin=pd.Timestamp(origin_date(origin_week)), origin_week=origin_week, horizon_weeks=steps)
+
+
+def _forecasts_in_worker(database: str, cash: pd.DataFrame, denial: pd.Series | None,
+                         origin_weeks: list[pd.Timestamp], horizon: int, claims: str) -> pd.DataFrame:
+    with duckdb.connect(database, read_only=True) as con:
+        return pd.concat([_forecasts_from(con, cash, denial, week, horizon, claims) for week in origin_weeks],
+                         ignore_index=True)
+
+
+def _in_processes(database: str, workers: int, cash: pd.DataFrame, denial: pd.Series | None,
+                  origin_weeks: list[pd.Timestamp], horizon: int, claims: str,
+                  progress: Progress | None) -> pd.DataFrame:
+    """The origins' forecasts computed by `workers` fresh processes (spawned: a forked copy of a process holding
+    DuckDB's threads can hang), in interleaved chunks so that each chunk's origins cost about the same."""
+    chunks = [origin_weeks[i::workers * 4] for i in range(min(len(origin_weeks), workers * 4))]
+    frames, done = [], 0
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_forecasts_in_worker, database, cash, denial, chunk, horizon, claims): len(chunk)
+                   for chunk in chunks}
+        for future in as_completed(futures):
+            frames.append(future.result())
+            done += futures[future]
+            if progress is not None:
+                progress(done, len(origin_weeks))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _with_intervals(frame: pd.DataFrame) -> pd.DataFrame:

@@ -132,15 +132,14 @@ def estimate(history: pd.DataFrame, runs: pd.DataFrame | None = None, origin: da
 def per_key(lookup: Callable[..., object], *columns: pd.Series) -> np.ndarray:
     """lookup(a, b, ...) for every row, computed once per distinct key: a practice has a few hundred payer x CPT
     x month keys and tens of thousands of claims."""
-    keys = pd.DataFrame({str(i): column.to_numpy() for i, column in enumerate(columns)})
-    distinct = keys.drop_duplicates()
-    values = pd.Series([lookup(*key) for key in distinct.itertuples(index=False, name=None)],
-                       index=pd.MultiIndex.from_frame(distinct))
-    return values.reindex(pd.MultiIndex.from_frame(keys)).to_numpy()
+    keys = list(zip(*(column.tolist() for column in columns), strict=True))
+    found = {key: lookup(*key) for key in set(keys)}
+    return np.array([found[key] for key in keys])
 
 
 def open_claims(frame: pd.DataFrame, history: PaymentHistory) -> OpenClaims:
-    """OpenClaims from open_claims_at.sql's rows, each with its payer's (or the practice's) estimates."""
+    """OpenClaims from open_claims_at.sql's rows, each with its payer's (or the practice's) estimates, and the
+    denial model's probability where the frame has a denial_probability column (NaN: not scored)."""
     payers = frame["payer_id"].astype(str)
     states = frame["state"].astype(str)
     months = frame["service_month"].astype(int)
@@ -157,4 +156,6 @@ def open_claims(frame: pd.DataFrame, history: PaymentHistory) -> OpenClaims:
         submitted=submitted.to_numpy().astype("datetime64[D]"),
         expected_amount=per_key(history.amount, payers, frame["cpt_code"].astype(str), months).astype(float),
         payment_factor=factor,
+        denial_probability=(frame["denial_probability"].astype(float).to_numpy() if "denial_probability" in frame
+                            else np.full(len(frame), np.nan)),
     )

@@ -1,15 +1,18 @@
 -- What the claims originally submitted each week up to the origin (the first parameter) are expected to pay:
--- per claim, its submission date, payer, payer type, CPT code and month of service (the amount comes from the
--- payment history, in Python).
+-- the claims counted per submission week (its Monday), weekday (0 = Monday), payer, payer type, CPT code and
+-- month of service (each group's amount comes from the payment history, in Python).
 select
-    submitted_date,
+    cast(date_trunc('week', submitted_date) as date) as week_start,
+    isodow(submitted_date) - 1 as submitted_weekday,
     payer_id,
     coalesce(payer_type, 'unknown') as segment,
     cpt_code,
-    month(date_of_service) as service_month
+    month(date_of_service) as service_month,
+    count(*) as claims
 from $claims
 where
     has_original_submission
     and payer_id is not null
     and submitted_date <= ?
-order by submitted_date, claim_id
+group by all
+order by all

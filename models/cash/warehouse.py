@@ -27,12 +27,28 @@ def _sql(name: str) -> Template:
 
 
 def from_open_claims(con: duckdb.DuckDBPyConnection, origin: date, horizon_weeks: int = 13,
-                     claims: str = "marts.fct_claims", history: PaymentHistory | None = None) -> pd.DataFrame:
+                     claims: str = "marts.fct_claims", history: PaymentHistory | None = None,
+                     denial: pd.Series | None = None) -> pd.DataFrame:
     """Expected cash per (week_start, segment) over the `horizon_weeks` weeks after the origin's week, from the
-    claims open at the origin; `history` is the payment history at the origin when the caller has it already."""
+    claims open at the origin; `history` is the payment history at the origin when the caller has it already,
+    `denial` the denial model's probabilities by claim_id (denial_probabilities)."""
     frame = con.execute(_sql("open_claims_at.sql").substitute(claims=check_relation(claims)), [origin] * 4).df()
+    if denial is not None:
+        frame["denial_probability"] = frame["claim_id"].map(denial).astype(float)
     known = history if history is not None else payment_history(con, origin, claims)
     return expected_receipts(open_claims(frame, known), known.times, origin, horizon_weeks, known.calendars)
+
+
+def denial_probabilities(con: duckdb.DuckDBPyConnection, risk: str = "marts.claim_denial_risk") -> pd.Series | None:
+    """The denial model's out-of-sample probabilities by claim_id (denial_probabilities.sql), or None when the
+    model has not scored the claims."""
+    schema, _, table = check_relation(risk).rpartition(".")
+    found = con.execute("select count(*) from duckdb_tables() where table_name = ? and (? = '' or schema_name = ?)",
+                        [table, schema, schema]).fetchone()[0]
+    if not found:
+        return None
+    rows = con.execute(_sql("denial_probabilities.sql").substitute(risk=risk)).df()
+    return pd.Series(rows["denial_probability"].astype(float).to_numpy(), index=rows["claim_id"].astype(str))
 
 
 def payment_history(con: duckdb.DuckDBPyConnection, origin: date, claims: str = "marts.fct_claims") -> PaymentHistory:
@@ -51,21 +67,20 @@ def future_billing(con: duckdb.DuckDBPyConnection, origin: date, history: Paymen
     submitted are taken to follow, each paid after its payer's lags (as a share of the claims paid)."""
     rows = con.execute(_sql("submitted_amounts_at.sql").substitute(claims=check_relation(claims)), [origin]).df()
     payers, months = rows["payer_id"].astype(str), rows["service_month"].astype(int)
-    rows["amount"] = (per_key(history.amount, payers, rows["cpt_code"].astype(str), months)
-                      * per_key(history.probability, payers, months))
-    submitted = pd.to_datetime(rows["submitted_date"])
-    weeks = submitted.dt.to_period("W-SUN").dt.start_time
+    rows["amount"] = rows["claims"].to_numpy(dtype=float) * (
+        per_key(history.amount, payers, rows["cpt_code"].astype(str), months)
+        * per_key(history.probability, payers, months))
+    weeks = pd.to_datetime(rows["week_start"])
     series = rows.groupby(weeks)["amount"].sum()
     last_week = pd.Timestamp(origin) - pd.Timedelta(days=pd.Timestamp(origin).weekday())
     series = series.reindex(pd.date_range(series.index.min(), last_week, freq="7D"), fill_value=0.0)
     recent = rows[weeks > last_week - pd.Timedelta(weeks=MIX_WEEKS)]
-    mix = recent.groupby([recent["payer_id"].astype(str), recent["segment"].astype(str),
-                          submitted.dt.day_of_week])["amount"].sum()
+    mix = recent.groupby(["payer_id", "segment", "submitted_weekday"])["amount"].sum()
     billing = []
     for (payer, segment, weekday), amount in (mix / mix.sum()).items():
-        times = history.times[history.times_key(payer, "pending", weekday)]
+        times = history.times[history.times_key(str(payer), "pending", int(weekday))]
         # The chance of payment is in the amount already (it varies by month: deductibles); the lags give timing.
         timing = times.paid_shares("pending", np.array([-1]))[0]
-        billing.append(BillingShare(float(amount), int(weekday), timing / timing.sum(), history.calendars.get(payer),
-                                    segment))
+        billing.append(BillingShare(float(amount), int(weekday), timing / timing.sum(),
+                                    history.calendars.get(str(payer)), str(segment)))
     return series, billing

@@ -5,6 +5,7 @@ origins, forecasts 13 weeks from the last complete week, and writes the forecast
 `write_cash_forecast` and `forecast_headline` are what the tests and `lantern build` call.
 """
 
+import os
 from importlib import resources
 
 import duckdb
@@ -16,6 +17,7 @@ from orchestration.resources import WarehouseResource
 from orchestration.transactions import registered, transaction
 
 CASH_FORECAST_KEY = AssetKey(["marts", "cash_forecast"])
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # the backtest's origins shared among processes
 UPSTREAM = [AssetKey(["marts", "cash_weekly"]), AssetKey(["marts", "fct_claims"])]
 
 
@@ -72,13 +74,16 @@ def cash_forecast(context: AssetExecutionContext, warehouse: WarehouseResource) 
         if done % 10 == 0 or done == total:
             context.log.info(f"cash forecast: {done} of {total} origins")
 
-    with warehouse.connect() as con:
-        try:
-            result = run(con, progress=progress)
-        except ValueError as error:  # too little history: the build goes on without a forecast
-            context.log.warning(f"no cash forecast: {error}")
+    # Read-only while computing, so that worker processes can read the file too; then one writer.
+    try:
+        with warehouse.connect(read_only=True) as con:
+            result = run(con, progress=progress, database=warehouse.path, workers=WORKERS)
+    except ValueError as error:  # too little history: the build goes on without a forecast
+        context.log.warning(f"no cash forecast: {error}")
+        with warehouse.connect() as con:
             write_cash_forecast(con, None)
-            return MaterializeResult(metadata={"rows": MetadataValue.int(0), "skipped": MetadataValue.text(str(error))})
+        return MaterializeResult(metadata={"rows": MetadataValue.int(0), "skipped": MetadataValue.text(str(error))})
+    with warehouse.connect() as con:
         rows = write_cash_forecast(con, result)
         headline = forecast_headline(con)
     context.log.info("\n".join(headline))
