@@ -26,7 +26,7 @@ export DAGSTER_DISABLE_TELEMETRY ?= 1
 .PHONY: help venv demo test lock clean clean-data
 
 help:
-	@echo "make demo        set up .venv, generate the demo practice if needed, summarize its landing zone"
+	@echo "make demo        set up .venv, generate the demo practice if needed, build it (warehouse, mining, denial risk, cash forecast)"
 	@echo "make test        run the test suite"
 	@echo "make venv        create .venv from requirements.lock (only when the lock or pyproject.toml changed)"
 	@echo "make lock        regenerate requirements.lock from pyproject.toml"

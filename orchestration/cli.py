@@ -377,8 +377,8 @@ def build(
     retrain: Annotated[bool, typer.Option("--retrain", help="Train a new denial model (promoted only if it passes its "
                                                             "check) instead of reusing the promoted one.")] = False,
 ) -> None:
-    """Load every delivery of a landing zone, build the warehouse, mine it and score the claims' denial risk (the whole
-    asset graph, in-process)."""
+    """Load every delivery of a landing zone, build the warehouse, mine it, score the claims' denial risk and forecast
+    cash (the whole asset graph, in-process)."""
     paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
     _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain)
 
@@ -448,7 +448,8 @@ def demo(
     months: Annotated[int, typer.Option(help="Months, if the demo practice has to be generated.")] = 36,
     seed: Annotated[int, typer.Option(help="Random seed, if the demo practice has to be generated.")] = 7,
 ) -> None:
-    """Run the main job on the demo practice: generate it if it is not there yet, summarize it, build the warehouse."""
+    """Run the main job on the demo practice: generate it if it is not there yet, summarize it, build it (warehouse,
+    mining, denial risk, cash forecast)."""
     config = _build_config(clinicians, months, seed, date(2023, 1, 1), messy=False)
     paths = _paths(ctx)
     console = Console()

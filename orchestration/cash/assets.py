@@ -18,7 +18,9 @@ from orchestration.transactions import registered, transaction
 
 CASH_FORECAST_KEY = AssetKey(["marts", "cash_forecast"])
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # the backtest's origins shared among processes
-UPSTREAM = [AssetKey(["marts", "cash_weekly"]), AssetKey(["marts", "fct_claims"])]
+# the denial model's scores are read when they exist
+UPSTREAM = [AssetKey(["marts", "cash_weekly"]), AssetKey(["marts", "fct_claims"]),
+            AssetKey(["marts", "claim_denial_risk"])]
 
 
 def _sql(name: str) -> str:
