@@ -124,13 +124,9 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     announce("mining the event log")
     from orchestration.mining.assets import event_log_mining
 
-    log = paths.home / "logs" / "mining.log"
     # pm4py prints a banner when imported: it goes to the log with anything else printed.
-    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
-        result = materialize([event_log_mining], instance=instance, resources=resources, run_config=QUIET,
-                             raise_on_error=False)
-    if not result.success:
-        raise BuildError(f"mining the event log failed: {_first_error(result)} (log: {log})")
+    _materialize_logged([event_log_mining], paths.home / "logs" / "mining.log", "mining the event log", instance,
+                        resources)
     summary.seconds["event_log_mining"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -141,18 +137,24 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     announce("forecasting cash: backtesting each method over the last year's weeks")
     from orchestration.cash.assets import cash_forecast
 
-    log = paths.home / "logs" / "cash_forecast.log"
-    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
-        result = materialize([cash_forecast], instance=instance, resources=resources, run_config=QUIET,
-                             raise_on_error=False)
-    if not result.success:
-        raise BuildError(f"the cash forecast failed: {_first_error(result)} (log: {log})")
+    result = _materialize_logged([cash_forecast], paths.home / "logs" / "cash_forecast.log", "the cash forecast",
+                                 instance, resources)
     skipped = result.asset_materializations_for_node(cash_forecast.node_def.name)[0].metadata.get("skipped")
     if skipped is not None:
         summary.forecast = [f"not forecast: {skipped.value}"]
     summary.seconds["cash_forecast"] = time.perf_counter() - started
     _summarize(paths, summary)
     return summary
+
+
+def _materialize_logged(assets: list, log: Path, what: str, instance: DagsterInstance, resources: dict):
+    """Materialize `assets`, anything they print going to `log`; a failure is a BuildError naming `what`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        result = materialize(assets, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False)
+    if not result.success:
+        raise BuildError(f"{what} failed: {_first_error(result)} (log: {log})")
+    return result
 
 
 def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources: dict, retrain: bool,

@@ -83,7 +83,10 @@ def prophet(history: pd.Series, horizon: int, samples: int = 300, seed: int = 0)
     intervals are quantiles of Prophet's predictive samples (trend and noise), so one fit gives both levels."""
     from prophet import Prophet  # heavy import: only where a Prophet forecast is made
 
-    logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+    from cmdstanpy.utils import get_logger
+
+    # cmdstanpy sets its logger to DEBUG the first time it is used: configure it first, then quieten it.
+    get_logger().setLevel(logging.WARNING)
     # Prophet warns on every fit with under two years of history that yearly seasonality may be under-identified:
     # true of the backtest's early origins, said once in docs/cash-forecast.md, not 78 times in the build's log.
     logging.getLogger("prophet").setLevel(logging.ERROR)
