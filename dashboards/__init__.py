@@ -1,1 +1,1 @@
-"""The Streamlit app: one page per user (leadership, finance, billing, analyst), reading the warehouse's marts only."""
+"""The Streamlit app (issue 7): one page per user, reading the warehouse's marts only, through `data.py`."""

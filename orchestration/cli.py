@@ -383,6 +383,39 @@ def build(
     _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain)
 
 
+# ----------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int | None, typer.Option(help="Port (default: Streamlit's own setting, STREAMLIT_SERVER_PORT, "
+                                                  "else 8501).")] = None,
+    address: Annotated[str, typer.Option(help="Address to listen on (default: localhost, this machine only; "
+                                              "0.0.0.0 for the network).")] = "localhost",
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB warehouse file (default: $LANTERN_WAREHOUSE, else <home>/warehouse.duckdb).")
+    ] = None,
+) -> None:
+    """Start the dashboards (Streamlit) on the built warehouse, read-only, and print their address."""
+    import subprocess
+
+    from dashboards.serve import port_to_use, serve_environment, streamlit_command
+
+    paths = _paths(ctx, warehouse=warehouse)
+    if not paths.warehouse.is_file():
+        _fail(f"no warehouse at {paths.warehouse}: run `lantern build` (or `make demo`) first", code=1)
+    try:
+        shown = port_to_use(port, os.environ)
+    except ValueError as error:
+        _fail(str(error))
+    host = "localhost" if address in ("localhost", "0.0.0.0", "::") else address
+    typer.echo(f"Lantern's dashboards on {paths.warehouse}: http://{host}:{shown}  (Ctrl-C stops them)")
+    result = subprocess.run(streamlit_command(port, address), env=serve_environment(os.environ, paths.warehouse,
+                                                                                    paths.home), check=False)
+    raise typer.Exit(result.returncode)
+
+
 # ----------------------------------------------------------------------------- mine
 
 
