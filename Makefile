@@ -23,11 +23,11 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DAGSTER_DISABLE_TELEMETRY ?= 1
 
-.PHONY: help venv demo test lock clean clean-data
+.PHONY: help venv demo test browser lock clean clean-data
 
 help:
 	@echo "make demo        set up .venv, generate the demo practice if needed, build it (warehouse, mining, denial risk, cash forecast)"
-	@echo "make test        run the test suite"
+	@echo "make test        run the test suite (installs Debian's chromium for the browser test when missing)"
 	@echo "make venv        create .venv from requirements.lock (only when the lock or pyproject.toml changed)"
 	@echo "make lock        regenerate requirements.lock from pyproject.toml"
 	@echo "make clean       remove .venv, build files and caches (keeps data/)"
@@ -58,8 +58,21 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 demo: $(STAMP)
 	$(VENV)/bin/lantern demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -n 2 tests/
+
+# The dashboards' browser test drives Debian's chromium through Playwright (Playwright's own browser download
+# does not work on these machines). Installed from Debian's packages when missing; without root and sudo the
+# browser test is skipped and says why.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ]; then \
+	    echo "warning: chromium is missing and cannot be installed without root: the browser test is skipped" >&2; \
+	  else \
+	    echo "installing Debian's chromium for the dashboards' browser test"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  fi; }
 
 # Regenerate the lock after changing dependencies in pyproject.toml; then `make venv` syncs to it.
 lock: | $(UV)

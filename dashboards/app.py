@@ -4,26 +4,15 @@ the built warehouse; every page reads the warehouse through `dashboards/data.py`
     .venv/bin/lantern serve            # http://localhost:8501
 """
 
-from pathlib import Path
-
 import streamlit as st
 
-PAGES = Path(__file__).with_name("pages")
+from dashboards.pages_list import PAGES, PAGES_DIR
 
 st.set_page_config(page_title="Lantern", layout="wide")
 
-navigation = st.navigation({
-    "Leadership": [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/monitoring:", default=True),
-        st.Page(PAGES / "leadership.py", title="The leadership question", icon=":material/psychology:"),
-    ],
-    "Revenue": [
-        st.Page(PAGES / "denials.py", title="Denials", icon=":material/block:"),
-        st.Page(PAGES / "work_queue.py", title="Work queue", icon=":material/checklist:"),
-        st.Page(PAGES / "cash_forecast.py", title="Cash forecast", icon=":material/payments:"),
-    ],
-    "Operations": [
-        st.Page(PAGES / "data_health.py", title="Data health", icon=":material/health_and_safety:"),
-    ],
-})
-navigation.run()
+groups: dict[str, list] = {}
+for number, page in enumerate(PAGES):
+    groups.setdefault(page.group, []).append(
+        st.Page(PAGES_DIR / f"{page.name}.py", title=page.title, icon=page.icon, url_path=page.name,
+                default=number == 0))
+st.navigation(groups).run()

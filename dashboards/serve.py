@@ -32,7 +32,8 @@ def streamlit_command(port: int | None, address: str = DEFAULT_ADDRESS) -> list[
     --server.port only when the option was given, so Streamlit's own settings (STREAMLIT_SERVER_PORT,
     .streamlit/config.toml) hold otherwise."""
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.address", address]
+               "--browser.gatherUsageStats", "false", "--server.address", address,
+               "--client.toolbarMode", "viewer"]  # no "Deploy" button: this app stays on the practice's machine
     if port is not None:
         command += ["--server.port", str(port)]
     return command

@@ -398,11 +398,14 @@ def serve(
     ] = None,
 ) -> None:
     """Start the dashboards (Streamlit) on the built warehouse, read-only, and print their address."""
+    _serve(_paths(ctx, warehouse=warehouse), port, address)
+
+
+def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
     import subprocess
 
     from dashboards.serve import port_to_use, serve_environment, streamlit_command
 
-    paths = _paths(ctx, warehouse=warehouse)
     if not paths.warehouse.is_file():
         _fail(f"no warehouse at {paths.warehouse}: run `lantern build` (or `make demo`) first", code=1)
     try:
@@ -411,8 +414,11 @@ def serve(
         _fail(str(error))
     host = "localhost" if address in ("localhost", "0.0.0.0", "::") else address
     typer.echo(f"Lantern's dashboards on {paths.warehouse}: http://{host}:{shown}  (Ctrl-C stops them)")
-    result = subprocess.run(streamlit_command(port, address), env=serve_environment(os.environ, paths.warehouse,
-                                                                                    paths.home), check=False)
+    try:
+        result = subprocess.run(streamlit_command(port, address),
+                                env=serve_environment(os.environ, paths.warehouse, paths.home), check=False)
+    except KeyboardInterrupt:  # Ctrl-C reaches Streamlit too, which stops: that is the way out, not an error
+        raise typer.Exit(0) from None
     raise typer.Exit(result.returncode)
 
 
@@ -480,9 +486,11 @@ def demo(
     clinicians: Annotated[int, typer.Option(help="Clinicians, if the demo practice has to be generated.")] = 50,
     months: Annotated[int, typer.Option(help="Months, if the demo practice has to be generated.")] = 36,
     seed: Annotated[int, typer.Option(help="Random seed, if the demo practice has to be generated.")] = 7,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboards once built (until "
+                                                                         "Ctrl-C).")] = True,
 ) -> None:
     """Run the main job on the demo practice: generate it if it is not there yet, summarize it, build it (warehouse,
-    mining, denial risk, cash forecast)."""
+    mining, denial risk, cash forecast), then serve the dashboards."""
     config = _build_config(clinicians, months, seed, date(2023, 1, 1), messy=False)
     paths = _paths(ctx)
     console = Console()
@@ -496,3 +504,5 @@ def demo(
     prepare_dagster_home(paths, os.environ)
     _print_summary(_summarize_or_fail(paths.landing), console)
     _build(paths, None, console)
+    if serve_after:
+        _serve(paths, None, "localhost")

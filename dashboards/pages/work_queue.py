@@ -42,6 +42,8 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "expected_loss": st.column_config.NumberColumn("expected loss", format="dollar",
                                                    help=DEFINITIONS["expected_loss"]),
     "missing_documentation": st.column_config.TextColumn("missing documentation"),
+    "date_of_service": st.column_config.DateColumn("date of service", format="YYYY-MM-DD"),
+    "is_billed": st.column_config.CheckboxColumn("billed"),
 })
 st.caption(f"{len(shown):,} rows, by expected loss.")
 st.download_button("Download the queue (CSV)", shown.to_csv(index=False).encode(), "work_queue.csv", "text/csv")
