@@ -7,14 +7,21 @@ as arguments, so a rebuilt warehouse is read anew.
 from __future__ import annotations
 
 import os
+from datetime import date, datetime, time, timedelta
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
+import yaml
 
+from dashboards.process_map import event_filter, is_unfiltered, segment_filters
+from mining.dfg import ProcessMap
+from models.documentation.sentences import SentenceModel, default_model, stored_model
 from orchestration.paths import ENV_HOME, ENV_WAREHOUSE
+from orchestration.project import DBT_PROJECT_DIR
 
 CACHE_SECONDS = 600
 
@@ -146,3 +153,163 @@ def model_card(model_version: str | None) -> str | None:
         return None
     card = Path(home) / "models" / "denial" / model_version / "card.md"
     return card.read_text(encoding="utf-8") if card.is_file() else None
+
+
+@cache
+def practice_timezone() -> str:
+    """The practice's IANA time zone: the dbt project's practice_timezone var, which every local month and date
+    of the marts uses, so a weekday or a local date here falls on the same calendar."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"]["practice_timezone"]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def access_monthly(path: str, mtime: float) -> pd.DataFrame:
+    return _query(path, "access_months")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def access_referrals(path: str, mtime: float, first_month: date, last_month: date) -> pd.Series:
+    """The referral funnel, conversion, time to first contact and wait over the months received first..last."""
+    return _query(path, "access_referrals", (first_month, last_month)).iloc[0]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def access_no_shows(path: str, mtime: float, first_month: date, last_month: date) -> pd.DataFrame:
+    """No-show rate by modality and by weekday of the appointments scheduled in the months first..last."""
+    return _query(path, "access_no_shows", (practice_timezone(), first_month, last_month))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def outcomes_clinicians(path: str, mtime: float) -> pd.DataFrame:
+    return _query(path, "outcomes_clinicians")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def outcomes_groups(path: str, mtime: float) -> pd.DataFrame:
+    return _query(path, "outcomes_groups")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def cost_inputs(path: str, mtime: float) -> pd.Series:
+    """The practice's own numbers over the 12 months ending on the as-of date, for the cost-of-inaction page."""
+    return _query(path, "cost_inputs", (practice_timezone(),)).iloc[0]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def copilot_clinicians(path: str, mtime: float) -> pd.DataFrame:
+    return _query(path, "copilot_clinicians")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def copilot_unsigned_notes(path: str, mtime: float, clinician_npi: str) -> pd.DataFrame:
+    return _query(path, "copilot_unsigned_notes", (practice_timezone(), clinician_npi))
+
+
+@st.cache_resource(show_spinner="Loading the documentation checker's sentence model (the first time only: a few "
+                                "seconds)...")
+def sentence_model() -> SentenceModel:
+    """The checker's sentence model, from the model store under LANTERN_HOME (`lantern serve` stores it there
+    before starting the app); trained in this process when there is no home."""
+    home = os.environ.get(ENV_HOME)
+    return stored_model(Path(home) / "models" / "documentation") if home else default_model()
+
+
+def _bound(day: date | None, days: int = 0) -> datetime | None:
+    return None if day is None else datetime.combine(day + timedelta(days=days), time())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_mining_ready(path: str, mtime: float, case_type: str) -> bool:
+    """Whether the mining step has run: it writes all its marts.mining_* tables in one transaction, so one of them
+    stands for all; and the case type's prepared pairs, which the filtered maps read."""
+    return _has_table(path, "marts", "mining_dfg") and _has_table(path, "marts", f"mining_pairs_{case_type}")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_filter_options(path: str, mtime: float, case_type: str) -> pd.DataFrame:
+    """dimension (payer, clinician, modality, case start), value, label, cases, most cases first; the case start
+    row has first_day and last_day."""
+    return _query(path, "process_filter_options", (case_type,))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_map_data(path: str, mtime: float, case_type: str, case_start_from: date | None = None,
+                     case_start_to: date | None = None, payers: tuple[str, ...] = (),
+                     clinicians: tuple[str, ...] = (), modalities: tuple[str, ...] = ()) -> ProcessMap:
+    """The process map of the cases the filters keep: the warehouse's own tables unfiltered, else mining's
+    process_map over the prepared pairs (one aggregation, tens of milliseconds on the demo)."""
+    filters = event_filter(case_start_from, case_start_to, payers, clinicians, modalities)
+    if is_unfiltered(filters):
+        return ProcessMap(_query(path, "process_dfg", (case_type,)), _query(path, "process_start_end", (case_type,)))
+    from mining.dfg import process_map
+    from orchestration.mining.assets import case_type_log
+
+    log = case_type_log(case_type)
+    with duckdb.connect(path, read_only=True) as con:
+        return process_map(con, log.relation, filters, prepared=log.pairs)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_patients(path: str, mtime: float, case_type: str, case_start_from: date | None = None,
+                     case_start_to: date | None = None, payers: tuple[str, ...] = (),
+                     clinicians: tuple[str, ...] = (), modalities: tuple[str, ...] = ()) -> tuple[int, int]:
+    """(cases, distinct patients) the filters keep, for the CMS cell-size rule."""
+    if is_unfiltered(event_filter(case_start_from, case_start_to, payers, clinicians, modalities)):
+        row = _query(path, "process_patients_all", (case_type,)).iloc[0]
+        return int(row["cases"]), int(row["patients"])
+    row = _query(path, "process_patients", (case_type, _bound(case_start_from), _bound(case_start_to, 1),
+                                            list(payers), list(clinicians), list(modalities))).iloc[0]
+    return int(row["cases"]), int(row["patients"])
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_compare(path: str, mtime: float, case_type: str, dimension: str, a: str, b: str,
+                    case_start_from: date | None = None, case_start_to: date | None = None,
+                    payers: tuple[str, ...] = (), clinicians: tuple[str, ...] = (),
+                    modalities: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """mining.compare's (summary, edges) of two segments: the page's filters with `dimension` set to `a`, then `b`."""
+    from mining.compare import compare_segments
+    from orchestration.mining.assets import case_type_log
+
+    base = {"case_start_from": case_start_from, "case_start_to": case_start_to, "payers": payers,
+            "clinicians": clinicians, "modalities": modalities}
+    sides = [event_filter(**segment_filters(base, dimension, value)) for value in (a, b)]
+    with duckdb.connect(path, read_only=True) as con:
+        return compare_segments(con, case_type_log(case_type).relation, *sides, labels=(a, b))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_variants(path: str, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(path, "process_variants", (case_type,))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_deviations(path: str, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(path, "process_deviations", (case_type,))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_conformance(path: str, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(path, "process_conformance", (case_type,))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def process_bottlenecks(path: str, mtime: float, case_type: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(edges, activities) by the waiting time they hold, largest first."""
+    return (_query(path, "process_bottleneck_edges", (case_type,)),
+            _query(path, "process_bottleneck_activities", (case_type,)))
+
+
+def process_exports() -> list[tuple[str, Path]]:
+    """The event-log files `lantern build` wrote into <LANTERN_HOME>/exports/ that are there: (what, path)."""
+    from orchestration.mining.assets import CASE_TYPES, OCEL_FILE
+
+    home = os.environ.get(ENV_HOME)
+    if not home:
+        return []
+    exports = Path(home) / "exports"
+    files = [(f"XES, {case_type.replace('_', ' ')} cases", exports / f"event_log_{case_type}.xes")
+             for case_type in CASE_TYPES]
+    files.append(("OCEL 2.0 JSON, both case notions (cases started in the last 6 months)", exports / OCEL_FILE))
+    return [(what, file) for what, file in files if file.is_file()]

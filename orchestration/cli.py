@@ -85,6 +85,7 @@ def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None =
                                 env=os.environ)
 
 
+WAREHOUSE_HELP = "DuckDB warehouse file (default: $LANTERN_WAREHOUSE, else <home>/warehouse.duckdb)."
 CONFIG_HELP = "The practice's configuration, its payer rules (default: $LANTERN_CONFIG, else <home>/config/practice.toml)."
 
 
@@ -393,9 +394,7 @@ def serve(
                                                   "else 8501).")] = None,
     address: Annotated[str, typer.Option(help="Address to listen on (default: localhost, this machine only; "
                                               "0.0.0.0 for the network).")] = "localhost",
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB warehouse file (default: $LANTERN_WAREHOUSE, else <home>/warehouse.duckdb).")
-    ] = None,
+    warehouse: Annotated[Path | None, typer.Option(help=WAREHOUSE_HELP)] = None,
 ) -> None:
     """Start the dashboards (Streamlit) on the built warehouse, read-only, and print their address."""
     _serve(_paths(ctx, warehouse=warehouse), port, address)
@@ -412,6 +411,12 @@ def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
         shown = port_to_use(port, os.environ)
     except ValueError as error:
         _fail(str(error))
+    from models.documentation.sentences import stored_model
+
+    # The co-pilot page checks notes with the sentence model: stored once in the model store (a few seconds the
+    # first time), so that the page opens at once.
+    typer.echo("Preparing the documentation checker's model ...")
+    stored_model(paths.model_store / "documentation")
     host = "localhost" if address in ("localhost", "0.0.0.0", "::") else address
     typer.echo(f"Lantern's dashboards on {paths.warehouse}: http://{host}:{shown}  (Ctrl-C stops them)")
     try:

@@ -28,7 +28,7 @@ def built(built_small_practice, monkeypatch):
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(str(DASHBOARDS / "pages" / f"{name}.py"), default_timeout=TIMEOUT).run()
+    return AppTest.from_file(str(DASHBOARDS / "views" / f"{name}.py"), default_timeout=TIMEOUT).run()
 
 
 def no_errors(app: AppTest) -> None:

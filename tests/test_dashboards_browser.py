@@ -24,11 +24,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_SECONDS = 90
-# Rendered: the script has finished (no running indicator, no placeholder skeletons) and every Plotly chart has
-# drawn its SVG.
+# Rendered: the script has finished (no running indicator, no placeholder skeletons) and every Plotly chart and
+# Graphviz map has drawn its SVG. Streamlit loads some elements' code on first use, so the test also waits for
+# the page to hold still (SETTLE_MS) and checks again.
 RENDERED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-testid="stSkeleton"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))"""
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))
+    && [...document.querySelectorAll('[data-testid="stGraphVizChart"]')].every(c => c.querySelector('svg'))"""
+SETTLE_MS = 1500
 RENDER_MS = 60_000
 
 
@@ -77,10 +80,13 @@ def test_every_page_renders_in_chromium_without_an_error(served, tmp_path_factor
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for info in PAGES:
-            page.goto(f"{served}/{info.name}")
+        for number, info in enumerate(PAGES):
+            page.goto(f"{served}/{info.name if number else ''}")  # the first page is the app's default, at /
             page.get_by_role("heading", name=info.title, exact=True).first.wait_for(timeout=RENDER_MS)
             page.wait_for_function(RENDERED, timeout=RENDER_MS)
+            page.wait_for_timeout(SETTLE_MS)
+            page.wait_for_function(RENDERED, timeout=RENDER_MS)
+            assert page.get_by_text("Page not found").count() == 0, info.name
             errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
             assert errors.count() == 0, f"{info.name}: {errors.first.inner_text()}"
             page.screenshot(path=str(shots / f"{info.name}.png"), full_page=True)

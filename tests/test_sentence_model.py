@@ -41,3 +41,27 @@ def test_training_is_deterministic():
     probe = ["Client tearful and withdrawn.", "Missed three shifts this month."]
     for element in sentences.LEARNED_ELEMENTS:
         assert (first.probabilities(probe)[element] == second.probabilities(probe)[element]).all()
+
+
+def test_a_stored_model_is_trained_once_then_read_back_the_same(tmp_path, monkeypatch):
+    import models.documentation.sentences as sentences
+
+    trained = []
+    real = sentences.default_model
+
+    def counting():
+        trained.append(1)
+        return real()
+
+    monkeypatch.setattr(sentences, "default_model", counting)
+    first = sentences.stored_model(tmp_path)
+    stored = list(tmp_path.glob("sentence_model-*.pkl"))
+    assert len(stored) == 1 and stored[0].name == f"sentence_model-{sentences.training_digest()}.pkl"
+    again = sentences.stored_model(tmp_path)
+    assert len(trained) == 1  # the second came from the file
+    notes = ["Pt practiced paced breathing and said it helped a little.", "Plan: continue weekly CBT."]
+    assert again.find(notes) == first.find(notes)
+    # A file of another digest (other notes, settings or code) is not read: a model is trained anew.
+    stored[0].rename(tmp_path / "sentence_model-0000000000000000.pkl")
+    sentences.stored_model(tmp_path)
+    assert len(trained) == 2

@@ -11,12 +11,16 @@ probability reaches the threshold (`SentenceModel.threshold`); the evidence is t
 
 The model is trained from the labelled notes shipped in `training_notes/` (and the demo generator's notes,
 so that its templates read as they are written) in a few seconds, once per process (`default_model`); it is
-deterministic, so nothing needs storing.
+deterministic, so nothing needs storing. A long-running reader that wants it at once (the dashboards' co-pilot)
+keeps a copy on disk with `stored_model`, named after what it was trained from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -186,3 +191,34 @@ def train(notes: Iterable[LabelledNote]) -> SentenceModel:
 def default_model() -> SentenceModel:
     """The model trained on the shipped labelled notes and the generator's notes (trained once per process)."""
     return train([*read_training_notes(), *generator_notes(GENERATOR_NOTES)])
+
+
+def training_digest() -> str:
+    """What a trained model depends on: the shipped labelled notes, the training settings, this module's code and
+    scikit-learn's version. A stored model with another digest is not this code's model."""
+    import sklearn
+
+    digest = hashlib.sha256()
+    for entry in sorted(resources.files(TRAINING_PACKAGE).iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".jsonl"):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    digest.update(f"{GENERATOR_NOTES}|{THRESHOLD}|{sklearn.__version__}".encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stored_model(folder: Path) -> SentenceModel:
+    """default_model's model, read from `folder` when a process stored it there from the same training digest;
+    else trained (a few seconds) and stored there for the next one. The file is Lantern's own, in its model
+    store, so unpickling it is as safe as the store."""
+    path = Path(folder) / f"sentence_model-{training_digest()}.pkl"
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    model = default_model()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # whole or not at all: a reader never sees half a model
+    return model

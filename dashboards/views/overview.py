@@ -26,7 +26,8 @@ current = chosen.iloc[-1]
 previous = chosen.iloc[-2] if len(chosen) > 1 else None
 # Net collection needs 120 days of hindsight: the newest month that has it.
 collected = chosen[chosen["net_collection_rate"].notna()]
-ar_in_range = ar[pd.to_datetime(ar["ar_date"]) < pd.Timestamp(chosen["month_start"].iloc[-1]) + pd.offsets.MonthBegin(1)]
+month_after = pd.Timestamp(chosen["month_start"].iloc[-1]) + pd.offsets.MonthBegin(1)
+ar_in_range = ar[pd.to_datetime(ar["ar_date"]) < month_after]
 ar_now = ar_in_range.iloc[-1] if len(ar_in_range) else None
 ar_month_before = (ar_in_range[pd.to_datetime(ar_in_range["ar_date"])
                                <= pd.to_datetime(ar_now["ar_date"]) - pd.DateOffset(months=1)].iloc[-1]
@@ -45,7 +46,8 @@ two.metric("Clean-claim rate", percent(current["first_pass_resolution_rate"]),
                          previous["first_pass_resolution_rate"] if previous is not None else None),
            help=DEFINITIONS["first_pass_resolution_rate"])
 three.metric(f"Net collection rate ({collected['month_start'].iloc[-1]:%Y-%m})" if len(collected)
-             else "Net collection rate", percent(collected["net_collection_rate"].iloc[-1]) if len(collected) else "—",
+             else "Net collection rate",
+             percent(collected["net_collection_rate"].iloc[-1]) if len(collected) else "—",
              points_change(*collected["net_collection_rate"].iloc[-2:][::-1].tolist()) if len(collected) > 1 else None,
              help=DEFINITIONS["net_collection_rate"])
 four.metric(f"Days in A/R ({ar_now['ar_date']:%Y-%m-%d})" if ar_now is not None else "Days in A/R",
