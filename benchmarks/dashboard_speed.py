@@ -35,12 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["LANTERN_WAREHOUSE"] = str(args.warehouse.resolve())
     os.environ["LANTERN_HOME"] = str(args.home.resolve())
-    import logging
-
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # "no runtime" notes: AppTest runs without a server
     import streamlit as st
     from streamlit.testing.v1 import AppTest
-
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notes: AppTest runs without a server
 
     from dashboards.pages_list import PAGES, PAGES_DIR
 
