@@ -14,5 +14,7 @@ def require_warehouse() -> tuple[str, float]:
     except data.WarehouseMissing as missing:
         st.info(f"{missing}.")
         st.stop()
-    st.caption(f"Warehouse {found[0]}, as of {data.as_of_date(*found)}")
+    as_of = data.as_of_date(*found)
+    st.caption(f"Warehouse {found[0]}, as of {as_of:%Y-%m-%d}" if hasattr(as_of, "strftime")
+               else f"Warehouse {found[0]}, as of {as_of}")
     return found

@@ -39,13 +39,13 @@ scored = accuracy[(accuracy["segment"] == segment) & (accuracy["method"] == meth
 c.metric("Backtest WAPE, 1–4 weeks ahead", percent(scored["wape"].get("1-4")), help=DEFINITIONS["wape"])
 
 figure = go.Figure()
-figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["hi95"], line={"width": 0}, showlegend=False,
+figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["hi95"], mode="lines", line={"width": 0}, showlegend=False,
                             hoverinfo="skip"))
-figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["lo95"], fill="tonexty", line={"width": 0},
+figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["lo95"], fill="tonexty", mode="lines", line={"width": 0},
                             name="95% interval", fillcolor="rgba(31,119,180,0.15)"))
-figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["hi80"], line={"width": 0}, showlegend=False,
+figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["hi80"], mode="lines", line={"width": 0}, showlegend=False,
                             hoverinfo="skip"))
-figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["lo80"], fill="tonexty", line={"width": 0},
+figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["lo80"], fill="tonexty", mode="lines", line={"width": 0},
                             name="80% interval", fillcolor="rgba(31,119,180,0.3)"))
 figure.add_trace(go.Scatter(x=rows["week_start"], y=rows["forecast"], name="forecast", mode="lines+markers"))
 figure.add_trace(go.Scatter(x=pd.to_datetime(history["week_start"]), y=history["cash"].astype(float),
