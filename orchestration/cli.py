@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -401,8 +402,6 @@ def serve(
 
 
 def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
-    import subprocess
-
     from dashboards.serve import port_to_use, serve_environment, streamlit_command
 
     if not paths.warehouse.is_file():
@@ -419,12 +418,11 @@ def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
     stored_model(paths.model_store / "documentation")
     host = "localhost" if address in ("localhost", "0.0.0.0", "::") else address
     typer.echo(f"Lantern's dashboards on {paths.warehouse}: http://{host}:{shown}  (Ctrl-C stops them)")
-    try:
-        result = subprocess.run(streamlit_command(port, address),
-                                env=serve_environment(os.environ, paths.warehouse, paths.home), check=False)
-    except KeyboardInterrupt:  # Ctrl-C reaches Streamlit too, which stops: that is the way out, not an error
-        raise typer.Exit(0) from None
-    raise typer.Exit(result.returncode)
+    sys.stdout.flush()
+    # Streamlit takes this process's place: stopping `lantern serve` (Ctrl-C, a service manager's SIGTERM) stops
+    # the server itself, and no orphaned server is left behind.
+    command = streamlit_command(port, address)
+    os.execve(command[0], command, serve_environment(os.environ, paths.warehouse, paths.home))
 
 
 # ----------------------------------------------------------------------------- mine

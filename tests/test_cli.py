@@ -36,7 +36,8 @@ HELP_OPTIONS = {
     "summary": ["--landing"],
     "build": ["--landing", "--warehouse", "--as-of", "--config", "--retrain"],
     "mine": ["--xes", "--out", "--money"],
-    "demo": ["--clinicians", "--months", "--seed"],
+    "demo": ["--clinicians", "--months", "--seed", "--serve", "--no-serve"],
+    "serve": ["--port", "--address", "--warehouse"],
 }
 
 
@@ -170,12 +171,13 @@ def test_generate_writes_a_practice_and_prints_its_summary(runner: CliRunner, tm
 
 
 def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Path) -> None:
-    first = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1"],
+    # --no-serve: the demo would otherwise end by serving the dashboards until stopped
+    first = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1", "--no-serve"],
                           env={"COLUMNS": "200"})
     assert first.exit_code == 0, first.output
     assert (tmp_path / "landing" / "payer" / "2023-02-01").is_dir()
-    second = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1"],
-                           env={"COLUMNS": "200"})
+    second = runner.invoke(app, ["--home", str(tmp_path), "demo", "--clinicians", "2", "--months", "1",
+                                 "--no-serve"], env={"COLUMNS": "200"})
     assert second.exit_code == 0 and "reus" in second.output.lower()
     for output in (first.output, second.output):
         assert "Marts built" in output and "marts.fct_claims" in output
