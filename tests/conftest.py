@@ -90,3 +90,16 @@ def real_fixtures() -> Path:
     if not REAL_FIXTURES.is_dir():
         pytest.skip(f"public sample files not found at {REAL_FIXTURES}")
     return REAL_FIXTURES
+
+
+@pytest.fixture
+def dashboard_warehouse(built_small_practice: BuiltPractice, monkeypatch: pytest.MonkeyPatch):
+    """The small practice's warehouse as the dashboards see it (LANTERN_WAREHOUSE and LANTERN_HOME set), and a
+    read-only connection for the tests' own queries."""
+    import duckdb
+
+    monkeypatch.setenv("LANTERN_WAREHOUSE", str(built_small_practice.warehouse))
+    monkeypatch.setenv("LANTERN_HOME", str(built_small_practice.home))
+    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
+    yield con
+    con.close()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import money, percent
 from dashboards.serve import DEFAULT_ADDRESS, port_to_use, serve_environment, streamlit_command
+from dashboard_pages import metrics, no_errors, run_page
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 120
@@ -19,25 +20,8 @@ DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"
 
 
 @pytest.fixture
-def built(built_small_practice, monkeypatch):
-    monkeypatch.setenv("LANTERN_WAREHOUSE", str(built_small_practice.warehouse))
-    monkeypatch.setenv("LANTERN_HOME", str(built_small_practice.home))
-    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(DASHBOARDS / "views" / f"{name}.py"), default_timeout=TIMEOUT).run()
-
-
-def no_errors(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
-    assert not app.error, [e.value for e in app.error]
-
-
-def metrics(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+def built(dashboard_warehouse):
+    return dashboard_warehouse
 
 
 def test_the_app_opens_on_the_overview(built):
@@ -47,7 +31,7 @@ def test_the_app_opens_on_the_overview(built):
 
 
 def test_overview_shows_the_last_months_rates_and_days_in_ar(built):
-    app = page("overview")
+    app = run_page("overview")
     no_errors(app)
     last, denial, clean = built.execute(
         "select month_start, initial_denial_rate, first_pass_resolution_rate from marts.kpi_revenue_cycle_monthly "
@@ -66,7 +50,7 @@ def test_overview_shows_the_last_months_rates_and_days_in_ar(built):
 
 
 def test_the_leadership_question_shows_every_clinician_and_suppresses_small_cells(built):
-    app = page("leadership")
+    app = run_page("leadership")
     no_errors(app)
     table = app.dataframe[0].value
     rows = built.execute("select clinician_name, is_suppressed, patients_seen "
@@ -78,7 +62,7 @@ def test_the_leadership_question_shows_every_clinician_and_suppresses_small_cell
 
 
 def test_denials_show_the_rates_and_the_claims_behind_them(built):
-    app = page("denials")
+    app = run_page("denials")
     no_errors(app)
     denied, adjudicated, finally_denied = built.execute(
         "select count(*) filter (where is_denied_first_pass), count(*) filter (where is_adjudicated), "
@@ -93,7 +77,7 @@ def test_denials_show_the_rates_and_the_claims_behind_them(built):
 
 
 def test_the_work_queue_lists_the_unbilled_sessions_by_expected_loss(built):
-    app = page("work_queue")
+    app = run_page("work_queue")
     no_errors(app)
     unbilled, loss = built.execute("select count(*), sum(expected_loss) from marts.claim_denial_risk "
                                    "where not is_billed").fetchone()
@@ -104,13 +88,13 @@ def test_the_work_queue_lists_the_unbilled_sessions_by_expected_loss(built):
 
 
 def test_the_cash_forecast_page_says_why_there_is_none(built):
-    app = page("cash_forecast")
+    app = run_page("cash_forecast")
     no_errors(app)
     assert any("No cash forecast yet" in i.value for i in app.info)
 
 
 def test_data_health_counts_the_deliveries_and_records(built):
-    app = page("data_health")
+    app = run_page("data_health")
     no_errors(app)
     deliveries, loaded = built.execute("select count(distinct _delivery), sum(rows_loaded) "
                                        "from staging.stg_loader__ledger_files").fetchone()
@@ -134,7 +118,7 @@ def test_the_cash_forecast_page_on_a_forecast_with_a_known_answer(tmp_path, monk
                 "month_start, 100 as claims_adjudicated, 20 as first_pass_denials from range(9) as t(i)")
     con.close()
     monkeypatch.setenv("LANTERN_WAREHOUSE", str(path))
-    app = page("cash_forecast")
+    app = run_page("cash_forecast")
     no_errors(app)
     shown = metrics(app)
     # 120.00 a week: 480.00 over 4 weeks, 1,560.00 over 13; the backtest's WAPE is 0.

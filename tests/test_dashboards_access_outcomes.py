@@ -15,32 +15,14 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import days, money, percent
 from dashboards.roi import cost_of_inaction
+from dashboard_pages import metrics, no_errors, run_page
 
 pytestmark = pytest.mark.slow
-TIMEOUT = 120
-DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"
 
 
 @pytest.fixture
-def built(built_small_practice, monkeypatch):
-    monkeypatch.setenv("LANTERN_WAREHOUSE", str(built_small_practice.warehouse))
-    monkeypatch.setenv("LANTERN_HOME", str(built_small_practice.home))
-    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(DASHBOARDS / "views" / f"{name}.py"), default_timeout=TIMEOUT).run()
-
-
-def no_errors(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
-    assert not app.error, [e.value for e in app.error]
-
-
-def metrics(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+def built(dashboard_warehouse):
+    return dashboard_warehouse
 
 
 def every_metric_explained(app: AppTest) -> None:
@@ -69,7 +51,7 @@ def referral_figures(con, first: date, last: date) -> dict:
 
 
 def test_access_shows_the_last_12_months_funnel_waits_and_no_shows(built):
-    app = page("access")
+    app = run_page("access")
     no_errors(app)
     every_metric_explained(app)
     months = [m for (m,) in built.execute("select month_start from marts.kpi_access_monthly "
@@ -82,7 +64,7 @@ def test_access_shows_the_last_12_months_funnel_waits_and_no_shows(built):
 
 
 def test_access_on_one_month_agrees_with_the_monthly_mart(built):
-    app = page("access")
+    app = run_page("access")
     month, conversion, wait, no_show = built.execute(
         "select month_start, referral_conversion_rate, wait_for_first_session_median_days, no_show_rate "
         "from marts.kpi_access_monthly where referrals_received > 0 order by month_start limit 1 offset 3"
@@ -128,7 +110,7 @@ def outcome_figures(con, instrument: str, where: str = "true", params: tuple = (
 
 
 def test_outcomes_show_the_practices_rates_per_instrument(built):
-    app = page("outcomes")
+    app = run_page("outcomes")
     no_errors(app)
     every_metric_explained(app)
     for instrument in ("PHQ-9", "GAD-7"):
@@ -143,7 +125,7 @@ def test_outcomes_show_the_practices_rates_per_instrument(built):
 
 
 def test_outcomes_by_clinician_suppress_small_cells(built):
-    app = page("outcomes")
+    app = run_page("outcomes")
     table = app.dataframe[0].value
     rows = built.execute("select coalesce(c.clinician_name, o.clinician_npi), o.is_suppressed, o.patients_seen "
                          "from marts.kpi_outcomes_clinician o left join marts.dim_clinicians c using (clinician_npi) "
@@ -153,7 +135,7 @@ def test_outcomes_by_clinician_suppress_small_cells(built):
 
 
 def test_outcomes_by_diagnosis_and_age_group_count_patients_and_suppress_under_11(built):
-    app = page("outcomes")
+    app = run_page("outcomes")
     no_errors(app)
     diagnosis, age = app.dataframe[1].value, app.dataframe[2].value
     groups = built.execute(
@@ -218,7 +200,7 @@ def test_outcomes_on_a_known_answer_suppress_every_group_under_11_patients(tmp_p
     path = tmp_path / "known.duckdb"
     known_outcomes(path)
     monkeypatch.setenv("LANTERN_WAREHOUSE", str(path))
-    app = page("outcomes")
+    app = run_page("outcomes")
     no_errors(app)
     assert metrics(app) == {"Patients seen": "21", "Share measurable": "38.1%", "Reliable improvement": "50.0%",
                             "Response": "50.0%", "Remission": "16.7%"}
@@ -241,7 +223,7 @@ def test_outcomes_on_a_known_answer_suppress_every_group_under_11_patients(tmp_p
 # ---- Cost of inaction -----------------------------------------------------------------------------------------
 
 def test_cost_of_inaction_starts_from_the_practices_own_numbers(built, built_small_practice):
-    app = page("cost_of_inaction")
+    app = run_page("cost_of_inaction")
     no_errors(app)
     every_metric_explained(app)
     as_of = built.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0]

@@ -5,10 +5,8 @@ checklist follows what the note says, and the unsigned notes are the warehouse's
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,9 +22,8 @@ from dashboards.highlight import (
 )
 from dashboards.data import practice_timezone
 from models.documentation.checker import check_note
+from dashboard_pages import no_errors, run_page
 
-TIMEOUT = 180
-PAGE = Path(__file__).resolve().parents[1] / "dashboards" / "views" / "copilot.py"
 NOTE_STYLE = '<div style="white-space: pre-wrap; line-height: 1.8; font-family: inherit">'
 MARK = '<mark style="background: {}; color: #111827; border-radius: 3px; padding: 0 1px'
 
@@ -124,20 +121,8 @@ def test_the_evidence_of_the_required_elements_comes_first():
 
 
 @pytest.fixture
-def built(built_small_practice, monkeypatch):
-    monkeypatch.setenv("LANTERN_WAREHOUSE", str(built_small_practice.warehouse))
-    monkeypatch.setenv("LANTERN_HOME", str(built_small_practice.home))
-    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def page() -> AppTest:
-    return AppTest.from_file(str(PAGE), default_timeout=TIMEOUT).run()
-
-
-def no_errors(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
+def built(dashboard_warehouse):
+    return dashboard_warehouse
 
 
 def found(app: AppTest) -> list[str]:
@@ -150,8 +135,8 @@ def missing(app: AppTest) -> list[str]:
 
 @pytest.mark.slow
 def test_the_copilot_opens_on_a_sample_note_that_passes(built):
-    app = page()
-    no_errors(app)
+    app = run_page("copilot")
+    no_errors(app, error_boxes=False)
     assert not app.error, missing(app)
     assert [t.value for t in app.title] == ["Documentation co-pilot"]
     assert app.selectbox(key="cpt").value == "90834"
@@ -162,30 +147,30 @@ def test_the_copilot_opens_on_a_sample_note_that_passes(built):
 
 @pytest.mark.slow
 def test_the_checklist_turns_green_as_the_risk_element_is_written(built):
-    app = page()
+    app = run_page("copilot")
     without = "Session 50 minutes. Used CBT thought records; client engaged. Plan: continue weekly."
     app.text_area(key="note").input(without).run()
-    no_errors(app)
+    no_errors(app, error_boxes=False)
     assert any(e.startswith("**Risk** missing") for e in missing(app)), missing(app)
     assert not any(s.startswith("**Risk**") for s in found(app))
     assert any(e.startswith("4 of the 5 elements") for e in missing(app))
 
     with_risk = without.replace("minutes. ", "minutes. Client denies SI and HI. ")
     app.text_area(key="note").input(with_risk).run()
-    no_errors(app)
+    no_errors(app, error_boxes=False)
     assert not app.error, missing(app)
     assert "**Risk**: “Client denies SI and HI”" in found(app)
 
 
 @pytest.mark.slow
 def test_the_length_and_the_note_are_checked_for_the_chosen_code_and_the_note_is_escaped(built):
-    app = page()
+    app = run_page("copilot")
     app.selectbox(key="cpt").set_value("90837").run()
-    no_errors(app)
+    no_errors(app, error_boxes=False)
     assert "**Length**: 50 minutes does not fit 90837, which allows 53+ minutes." in missing(app)
     assert not any(e.startswith("**Necessity** missing") for e in missing(app))  # the sample states it
     app.text_area(key="note").input("Pt denies SI/HI. <script>alert(1)</script>").run()
-    no_errors(app)
+    no_errors(app, error_boxes=False)
     marked = [m.value for m in app.markdown if "<mark" in m.value and "line-height: 1.8" in m.value]
     assert marked and "&lt;script&gt;alert(1)&lt;/script&gt;" in marked[0] and "<script>" not in marked[0]
 
@@ -203,9 +188,9 @@ def test_the_unsigned_notes_are_the_warehouses_for_the_chosen_clinician(built):
     assert None not in ends
     over = sum(as_of_end - end > timedelta(hours=72) for end in ends)
 
-    app = page()
+    app = run_page("copilot")
     app.selectbox(key="clinician").set_value(npi).run()
-    no_errors(app)
+    no_errors(app, error_boxes=False)
     shown = {m.label: m.value for m in app.metric}
     assert shown["Unsigned notes"] == f"{unsigned:,}"
     assert shown["Over 72 hours"] == f"{over:,}"

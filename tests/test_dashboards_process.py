@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -25,9 +23,8 @@ from dashboards.process_map import (
     suppress_small,
 )
 from mining.events import EventFilter
+from dashboard_pages import no_errors, run_page
 
-TIMEOUT = 120
-PAGE = Path(__file__).resolve().parents[1] / "dashboards" / "views" / "process_explorer.py"
 ACTIVITY_EDGE = re.compile(r"^  a\d+ -> a\d+ \[", re.MULTILINE)
 
 HEADER = (
@@ -151,21 +148,8 @@ def test_groups_of_fewer_than_11_are_suppressed():
 
 
 @pytest.fixture
-def built(built_small_practice, monkeypatch):
-    monkeypatch.setenv("LANTERN_WAREHOUSE", str(built_small_practice.warehouse))
-    monkeypatch.setenv("LANTERN_HOME", str(built_small_practice.home))
-    con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def page() -> AppTest:
-    return AppTest.from_file(str(PAGE), default_timeout=TIMEOUT).run()
-
-
-def no_errors(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
-    assert not app.error, [e.value for e in app.error]
+def built(dashboard_warehouse):
+    return dashboard_warehouse
 
 
 def dot(app: AppTest) -> str:
@@ -181,7 +165,7 @@ def open_tab(app: AppTest, tab: str) -> AppTest:
 
 @pytest.mark.slow
 def test_the_claim_map_shows_every_edge_of_the_warehouse(built):
-    app = page()
+    app = run_page("process_explorer")
     no_errors(app)
     assert [t.value for t in app.title] == ["Process explorer"]
     cases = built.execute("select count(*) from marts.event_log_cases where case_type = 'claim'").fetchone()[0]
@@ -200,7 +184,7 @@ def test_the_claim_map_shows_every_edge_of_the_warehouse(built):
 
 @pytest.mark.slow
 def test_the_performance_view_runs(built):
-    app = page()
+    app = run_page("process_explorer")
     app.radio(key="mode").set_value("performance").run()
     no_errors(app)
     assert re.search(r'a\d+ -> a\d+ \[label="[\d,.]+ [hd]"', dot(app))
@@ -208,7 +192,7 @@ def test_the_performance_view_runs(built):
 
 @pytest.mark.slow
 def test_a_payer_filter_keeps_that_payers_claims(built):
-    app = page()
+    app = run_page("process_explorer")
     payer, cases = built.execute("select payer_id, count(*) from marts.event_log_cases where case_type = 'claim' "
                                  "group by all order by 2 desc, 1 limit 1").fetchone()
     app.multiselect[0].set_value([payer]).run()
@@ -223,7 +207,7 @@ def test_a_payer_filter_keeps_that_payers_claims(built):
 
 @pytest.mark.slow
 def test_the_variants_top_row_is_the_warehouses(built):
-    app = open_tab(page(), "Variants")
+    app = open_tab(run_page("process_explorer"), "Variants")
     no_errors(app)
     top = app.dataframe[0].value.iloc[0]
     expected = built.execute("select variant, cases, share, charged_total, payer_paid_total from marts.mining_variants "
@@ -237,7 +221,7 @@ def test_the_variants_top_row_is_the_warehouses(built):
 @pytest.mark.slow
 @pytest.mark.parametrize("case_type", ["claim", "patient_journey"])
 def test_every_tab_runs(built, case_type):
-    app = page()
+    app = run_page("process_explorer")
     app.radio[0].set_value(case_type).run()
     no_errors(app)
     for tab in ["Map", "Variants", "Deviations", "Bottlenecks", "Compare segments", "Exports"]:
