@@ -12,7 +12,6 @@ from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days, percent
 from dashboards.data import access_monthly, access_no_shows, access_referrals
 
-DEFINED = DEFINITIONS
 
 st.title("Access")
 path, mtime = require_warehouse()
@@ -34,19 +33,19 @@ overall = no_shows[no_shows["dimension"] == "all"].iloc[0]
 st.subheader(f"Referrals received {first} to {last}" if first != last else f"Referrals received in {first}")
 one, two, three, four = st.columns(4)
 one.metric("Referral conversion rate", percent(referrals["referral_conversion_rate"]),
-           help=DEFINED["referral_conversion_rate"] + f" {referrals['referrals_converted']:,} converted, "
+           help=DEFINITIONS["referral_conversion_rate"] + f" {referrals['referrals_converted']:,} converted, "
                 f"{referrals['referrals_lost']:,} lost.")
 two.metric("Time to first contact, median", f"{referrals['first_contact_median_hours']:,.1f} h"
            if pd.notna(referrals["first_contact_median_hours"]) else "—",
-           help=DEFINED["time_to_first_contact"])
+           help=DEFINITIONS["time_to_first_contact"])
 two.metric("Time to first contact, p90", f"{referrals['first_contact_p90_hours']:,.1f} h"
-           if pd.notna(referrals["first_contact_p90_hours"]) else "—", help=DEFINED["time_to_first_contact"])
+           if pd.notna(referrals["first_contact_p90_hours"]) else "—", help=DEFINITIONS["time_to_first_contact"])
 three.metric("Wait for first session, median", days(referrals["wait_for_first_session_median_days"]),
-             help=DEFINED["wait_for_first_session"])
+             help=DEFINITIONS["wait_for_first_session"])
 three.metric("Wait for first session, p90", days(referrals["wait_for_first_session_p90_days"]),
-             help=DEFINED["wait_for_first_session_p90"])
+             help=DEFINITIONS["wait_for_first_session_p90"])
 four.metric("No-show rate", percent(overall["no_show_rate"]),
-            help=DEFINED["no_show_rate"] + f" {overall['appointments_no_show']:,} no-shows of "
+            help=DEFINITIONS["no_show_rate"] + f" {overall['appointments_no_show']:,} no-shows of "
                  f"{overall['appointments_counted']:,} appointments scheduled {first} to {last}.")
 
 steps = ["received", "first contacted", "intake completed", "first session held"]
@@ -58,9 +57,9 @@ funnel = go.Figure(go.Funnel(
 funnel.update_layout(title=f"Referral funnel, referrals received {first} to {last}", yaxis_title="step",
                      xaxis_title="referrals")
 st.plotly_chart(funnel, width="stretch")
-st.caption(DEFINED["referral_funnel"])
+st.caption(DEFINITIONS["referral_funnel"])
 
-st.subheader("Wait for first session, by month received", help=DEFINED["wait_for_first_session"])
+st.subheader("Wait for first session, by month received", help=DEFINITIONS["wait_for_first_session"])
 wait = chosen.melt(id_vars=["month_start", "referrals_with_first_session"], var_name="measure", value_name="days",
                    value_vars=["wait_for_first_session_median_days", "wait_for_first_session_p90_days"])
 wait["measure"] = wait["measure"].map({"wait_for_first_session_median_days": "median",
@@ -83,7 +82,7 @@ rates_figure = px.line(rates, x="month_start", y="rate", color="measure", marker
 rates_figure.update_yaxes(tickformat=".0%")
 st.plotly_chart(rates_figure, width="stretch")
 
-st.subheader("No-shows by modality and weekday", help=DEFINED["no_show_rate"])
+st.subheader("No-shows by modality and weekday", help=DEFINITIONS["no_show_rate"])
 left, right = st.columns(2)
 for column, dimension, axis in ((left, "modality", "modality"), (right, "weekday", "weekday (practice local time)")):
     rows = no_shows[no_shows["dimension"] == dimension]

@@ -13,7 +13,6 @@ from dashboards.data import cost_inputs
 from dashboards.roi import (ANNUAL_CARRYING_RATE, AR_TARGET_DAYS, HOURLY_STAFF_COST, MINUTES_PER_REWORK,
                             cost_of_inaction)
 
-DEFINED = DEFINITIONS
 
 st.title("Cost of inaction")
 path, mtime = require_warehouse()
@@ -27,7 +26,7 @@ st.subheader("Inputs")
 left, middle, right = st.columns(3)
 denied = left.number_input(
     "Unrecovered denials a year ($)", key="denied", min_value=0.0, value=float(known["unrecovered_denials"]),
-    step=1000.0, format="%.2f", help=DEFINED["cost_denied_dollars"] + f" Here {known['finally_denied_claims']:,} "
+    step=1000.0, format="%.2f", help=DEFINITIONS["cost_denied_dollars"] + f" Here {known['finally_denied_claims']:,} "
                                      f"claims, {money(known['finally_denied_charges'])} in charges.")
 reworked = left.number_input(
     "Claims reworked a year", key="reworked", min_value=0, value=int(known["claims_resubmitted"]), step=10,
@@ -43,7 +42,7 @@ rate = middle.number_input(
     help="What a dollar held in A/R costs a year: the interest on a credit line, or what the cash would earn.")
 days_in_ar = right.number_input(
     "Days in A/R", key="days_in_ar", min_value=0.0, value=float(known["days_in_ar"]) if has_ar else 0.0, step=1.0,
-    format="%.1f", help=DEFINED["days_in_ar"] + (f" Latest: {known['ar_date']:%Y-%m-%d}." if has_ar else ""))
+    format="%.1f", help=DEFINITIONS["days_in_ar"] + (f" Latest: {known['ar_date']:%Y-%m-%d}." if has_ar else ""))
 target = right.number_input(
     "Target days in A/R", key="target", min_value=0.0, value=float(AR_TARGET_DAYS), step=1.0, format="%.1f",
     help="The benchmark: 35 days or fewer.")
@@ -59,14 +58,14 @@ cost = cost_of_inaction(denied_dollars=denied, claims_reworked=reworked, minutes
 
 st.subheader("A year's cost of inaction")
 total, one, two, three = st.columns(4)
-total.metric("Annual cost of inaction", money(cost.total), help=DEFINED["cost_total"])
-one.metric("Unrecovered denials", money(cost.denied_dollars), help=DEFINED["cost_denied_dollars"])
+total.metric("Annual cost of inaction", money(cost.total), help=DEFINITIONS["cost_total"])
+one.metric("Unrecovered denials", money(cost.denied_dollars), help=DEFINITIONS["cost_denied_dollars"])
 two.metric("Rework labour", money(cost.rework_labour),
-           help=DEFINED["cost_rework"] + f" {reworked:,} claims x {minutes:g} min = {cost.rework_hours:,} hours.")
+           help=DEFINITIONS["cost_rework"] + f" {reworked:,} claims x {minutes:g} min = {cost.rework_hours:,} hours.")
 three.metric("Carrying cost of excess A/R", money(cost.carrying_cost),
-             help=DEFINED["cost_carrying"] + f" {money(cost.excess_ar_cash)} x {rate:g}%.")
+             help=DEFINITIONS["cost_carrying"] + f" {money(cost.excess_ar_cash)} x {rate:g}%.")
 st.metric("Cash tied up above the target", money(cost.excess_ar_cash),
-          help=DEFINED["cost_excess_ar"] + f" {days(cost.excess_ar_days)} above {target:g} days.")
+          help=DEFINITIONS["cost_excess_ar"] + f" {days(cost.excess_ar_days)} above {target:g} days.")
 
 parts = pd.DataFrame({"part": list(cost.parts()), "dollars": [float(v) for v in cost.parts().values()]})
 bar = px.bar(parts, x="part", y="dollars", text=parts["dollars"].map(money),

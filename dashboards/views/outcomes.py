@@ -11,7 +11,6 @@ from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import percent
 from dashboards.data import outcomes_clinicians, outcomes_groups
 
-DEFINED = DEFINITIONS
 RATES = {"reliable_improvement_rate": "reliable improvement", "response_rate": "response",
          "remission_rate": "remission"}
 
@@ -34,12 +33,12 @@ if practice["is_suppressed"]:
     st.info("Fewer than 11 patients: suppressed (the CMS cell-size rule).")
 else:
     one, two, three, four, five = st.columns(5)
-    one.metric("Patients seen", f"{int(practice['patients_seen']):,}", help=DEFINED["share_measurable"])
-    two.metric("Share measurable", percent(practice["share_measurable"]), help=DEFINED["share_measurable"])
+    one.metric("Patients seen", f"{int(practice['patients_seen']):,}", help=DEFINITIONS["share_measurable"])
+    two.metric("Share measurable", percent(practice["share_measurable"]), help=DEFINITIONS["share_measurable"])
     three.metric("Reliable improvement", percent(practice["reliable_improvement_rate"]),
-                 help=DEFINED["reliable_improvement_rate"])
-    four.metric("Response", percent(practice["response_rate"]), help=DEFINED["response_rate"])
-    five.metric("Remission", percent(practice["remission_rate"]), help=DEFINED["remission_rate"])
+                 help=DEFINITIONS["reliable_improvement_rate"])
+    four.metric("Response", percent(practice["response_rate"]), help=DEFINITIONS["response_rate"])
+    five.metric("Remission", percent(practice["remission_rate"]), help=DEFINITIONS["remission_rate"])
 
 
 def table(rows: pd.DataFrame, name_column: str, name_label: str, name_help: str) -> None:
@@ -48,11 +47,11 @@ def table(rows: pd.DataFrame, name_column: str, name_label: str, name_help: str)
     shown.loc[rows["is_suppressed"], "patients"] = "suppressed (< 11)"
     columns = {
         name_column: st.column_config.TextColumn(name_label, help=name_help),
-        "patients": st.column_config.TextColumn("patients seen", help=DEFINED["suppressed"]),
+        "patients": st.column_config.TextColumn("patients seen", help=DEFINITIONS["suppressed"]),
         "share_measurable": st.column_config.NumberColumn("share measurable", format="percent",
-                                                          help=DEFINED["share_measurable"]),
+                                                          help=DEFINITIONS["share_measurable"]),
         **{rate: st.column_config.ProgressColumn(label, format="percent", min_value=0.0, max_value=1.0,
-                                                 help=DEFINED[rate]) for rate, label in RATES.items()},
+                                                 help=DEFINITIONS[rate]) for rate, label in RATES.items()},
     }
     st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch")
     suppressed = int(rows["is_suppressed"].sum())
@@ -77,6 +76,6 @@ with by_clinician:
                                                      "completed session.")
 with by_diagnosis:
     table(groups[groups["dimension"] == "diagnosis group"], "patient_group", "diagnosis group",
-          DEFINED["diagnosis_group"])
+          DEFINITIONS["diagnosis_group"])
 with by_age:
-    table(groups[groups["dimension"] == "age group"], "patient_group", "age group", DEFINED["age_group"])
+    table(groups[groups["dimension"] == "age group"], "patient_group", "age group", DEFINITIONS["age_group"])

@@ -23,13 +23,12 @@ from dashboards.process_map import (
     suppress_small,
 )
 
-HELP = DEFINITIONS
 SUPPRESSED = f"suppressed (< {MIN_PATIENTS})"
 
 st.title("Process explorer")
 path, mtime = require_warehouse()
 case_type = st.radio("Case type", list(CASE_TYPES), format_func=lambda name: CASE_TYPES[name].capitalize(),
-                     horizontal=True, help=HELP["process_cases"])
+                     horizontal=True, help=DEFINITIONS["process_cases"])
 if not data.process_mining_ready(path, mtime, case_type):
     st.info("No process mining in the warehouse yet: `lantern build` mines the event log after dbt.")
     st.stop()
@@ -50,7 +49,7 @@ def labels(dimension: str) -> dict[str, str]:
 payer_labels, clinician_labels, modality_labels = labels("payer"), labels("clinician"), labels("modality")
 when, who_pays, who_sees, how = st.columns([1.2, 1, 1, 0.8])
 picked_range = when.date_input("Cases that started", value=full_range, min_value=full_range[0],
-                               max_value=full_range[1], key=f"range_{case_type}", help=HELP["process_cases"])
+                               max_value=full_range[1], key=f"range_{case_type}", help=DEFINITIONS["process_cases"])
 payers = who_pays.multiselect("Payer", list(payer_labels), format_func=payer_labels.get, placeholder="all payers")
 clinicians = who_sees.multiselect("Clinician", list(clinician_labels), format_func=clinician_labels.get,
                                   placeholder="all clinicians")
@@ -62,12 +61,12 @@ conformance = data.process_conformance(path, mtime, case_type)
 variants = data.process_variants(path, mtime, case_type)
 a, b, c, d = st.columns(4)
 # A handful of cases is a handful of patients (a journey is one patient's referral): suppressed with them.
-a.metric("Cases", f"{cases:,}" if patients >= MIN_PATIENTS else SUPPRESSED, help=HELP["process_cases"])
-b.metric("Patients", f"{patients:,}" if patients >= MIN_PATIENTS else SUPPRESSED, help=HELP["suppressed"])
-c.metric("Variants, whole log", f"{len(variants):,}", help=HELP["process_variant"])
+a.metric("Cases", f"{cases:,}" if patients >= MIN_PATIENTS else SUPPRESSED, help=DEFINITIONS["process_cases"])
+b.metric("Patients", f"{patients:,}" if patients >= MIN_PATIENTS else SUPPRESSED, help=DEFINITIONS["suppressed"])
+c.metric("Variants, whole log", f"{len(variants):,}", help=DEFINITIONS["process_variant"])
 if len(conformance):
     d.metric("Cases fitting the intended process, whole log",
-             percent(conformance["percentage_of_fitting_traces"].iloc[0] / 100), help=HELP["process_fitting_cases"])
+             percent(conformance["percentage_of_fitting_traces"].iloc[0] / 100), help=DEFINITIONS["process_fitting_cases"])
 
 tabs = st.tabs(["Map", "Variants", "Deviations", "Bottlenecks", "Compare segments", "Exports"],
                key="tab", on_change="rerun")
@@ -94,7 +93,7 @@ if map_tab.open:
         else:
             mapped = data.process_map_data(path, mtime, case_type, **filters)
             st.caption(f"{CASE_TYPES[case_type].capitalize()}: the {len(edges_to_show(mapped.dfg, share)):,} most "
-                       f"frequent of {len(mapped.dfg):,} edges shown. {HELP['process_map']}")
+                       f"frequent of {len(mapped.dfg):,} edges shown. {DEFINITIONS['process_map']}")
             draw(mapped, mode, share, start_end)
             with st.expander("The edges as a table"):
                 st.dataframe(mapped.dfg, hide_index=True, width="stretch", column_config={
@@ -106,7 +105,7 @@ if map_tab.open:
 if variants_tab.open:
     with variants_tab:
         shown, hidden, hidden_share = suppress_small(variants, "patients")
-        st.caption(f"The whole log's variants, most frequent first. {HELP['process_variant']}")
+        st.caption(f"The whole log's variants, most frequent first. {DEFINITIONS['process_variant']}")
         top = shown.head(10).assign(label=lambda t: "#" + t["variant_rank"].astype(str))
         if len(top):
             money_columns = {"payer_paid_per_case": "payer paid", "patient_paid_per_case": "patient paid",
@@ -123,12 +122,12 @@ if variants_tab.open:
         table = shown.assign(median_throughput_days=shown["median_throughput_hours"] / 24)
         columns = {
             "variant_rank": st.column_config.NumberColumn("rank"),
-            "variant": st.column_config.TextColumn("variant", width="large", help=HELP["process_variant"]),
+            "variant": st.column_config.TextColumn("variant", width="large", help=DEFINITIONS["process_variant"]),
             "cases": st.column_config.NumberColumn("cases", format="localized"),
-            "patients": st.column_config.NumberColumn("patients", format="localized", help=HELP["suppressed"]),
+            "patients": st.column_config.NumberColumn("patients", format="localized", help=DEFINITIONS["suppressed"]),
             "share": st.column_config.NumberColumn("share of cases", format="percent"),
             "median_throughput_days": st.column_config.NumberColumn("median throughput (days)", format="%.1f",
-                                                                    help=HELP["process_throughput"]),
+                                                                    help=DEFINITIONS["process_throughput"]),
             "charged_total": st.column_config.NumberColumn("charged", format="dollar"),
             "payer_paid_total": st.column_config.NumberColumn("payer paid", format="dollar"),
             "patient_paid_total": st.column_config.NumberColumn("patient paid", format="dollar"),
@@ -138,9 +137,9 @@ if variants_tab.open:
         }
         if case_type == "claim":
             columns["denial_rate"] = st.column_config.NumberColumn("first-pass denial rate", format="percent",
-                                                                   help=HELP["initial_denial_rate"])
+                                                                   help=DEFINITIONS["initial_denial_rate"])
             columns["median_days_to_payment"] = st.column_config.NumberColumn(
-                "median days to payment", format="%.1f", help=HELP["days_to_payment"])
+                "median days to payment", format="%.1f", help=DEFINITIONS["days_to_payment"])
         st.dataframe(table[list(columns)], column_config=columns, hide_index=True, width="stretch")
         if hidden:
             st.caption(f"{hidden:,} variants followed by fewer than {MIN_PATIENTS} patients each "
@@ -155,9 +154,9 @@ if deviations_tab.open:
         if len(conformance):
             model = conformance.iloc[0]
             left, right = st.columns(2)
-            left.metric("Log fitness", f"{model['log_fitness']:.3f}", help=HELP["process_fitting_cases"])
+            left.metric("Log fitness", f"{model['log_fitness']:.3f}", help=DEFINITIONS["process_fitting_cases"])
             right.metric("Fitting cases", percent(model["percentage_of_fitting_traces"] / 100),
-                         help=HELP["process_fitting_cases"])
+                         help=DEFINITIONS["process_fitting_cases"])
             st.caption(f"Against the {model['model_name']} (mining/reference_model.py): `{model['model_tree']}`")
         deviations, hidden, _ = suppress_small(data.process_deviations(path, mtime, case_type), "cases")
         if len(deviations):
@@ -169,18 +168,18 @@ if deviations_tab.open:
             figure.update_yaxes(autorange="reversed")
             st.plotly_chart(figure, width="stretch")
             columns = {
-                "deviation": st.column_config.TextColumn("deviation", help=HELP["process_deviation"]),
+                "deviation": st.column_config.TextColumn("deviation", help=DEFINITIONS["process_deviation"]),
                 "source": st.column_config.TextColumn("from"),
                 "cases": st.column_config.NumberColumn("cases", format="localized"),
                 "share": st.column_config.NumberColumn("share of cases", format="percent"),
             }
             if case_type == "claim":
                 columns["denial_rate_with"] = st.column_config.NumberColumn(
-                    "denial rate with it", format="percent", help=HELP["process_deviation"])
+                    "denial rate with it", format="percent", help=DEFINITIONS["process_deviation"])
                 columns["denial_rate_without"] = st.column_config.NumberColumn(
-                    "denial rate without it", format="percent", help=HELP["process_deviation"])
+                    "denial rate without it", format="percent", help=DEFINITIONS["process_deviation"])
             st.dataframe(deviations[list(columns)], column_config=columns, hide_index=True, width="stretch")
-        st.caption(HELP["process_deviation"] + (f" {hidden} deviations with fewer than {MIN_PATIENTS} cases are "
+        st.caption(DEFINITIONS["process_deviation"] + (f" {hidden} deviations with fewer than {MIN_PATIENTS} cases are "
                                                 "suppressed." if hidden else ""))
 
 if bottlenecks_tab.open:
@@ -201,9 +200,9 @@ if bottlenecks_tab.open:
             "frequency": st.column_config.NumberColumn("frequency", format="localized"),
             "cases": st.column_config.NumberColumn("cases", format="localized"),
             "total_hours": st.column_config.NumberColumn("total hours", format="localized",
-                                                         help=HELP["process_bottleneck"]),
+                                                         help=DEFINITIONS["process_bottleneck"]),
             "share": st.column_config.NumberColumn("share of waiting", format="percent",
-                                                   help=HELP["process_bottleneck"]),
+                                                   help=DEFINITIONS["process_bottleneck"]),
             "median_hours": st.column_config.NumberColumn("median hours", format="%.1f"),
             "p90_hours": st.column_config.NumberColumn("p90 hours", format="%.1f"),
         }
@@ -213,7 +212,7 @@ if bottlenecks_tab.open:
         right.markdown("**Activities (the wait before them)**")
         right.dataframe(activities[["activity", *hours]], column_config=hours, hide_index=True, width="stretch")
         hidden = hidden_edges + hidden_activities
-        st.caption(HELP["process_bottleneck"] + (f" {hidden} rows with fewer than {MIN_PATIENTS} cases are "
+        st.caption(DEFINITIONS["process_bottleneck"] + (f" {hidden} rows with fewer than {MIN_PATIENTS} cases are "
                                                  "suppressed." if hidden else ""))
 
 if compare_tab.open:
@@ -241,15 +240,15 @@ if compare_tab.open:
                                                       strict=True):
                     column.markdown(f"**{choices[value]}**")
                     one, two, three = column.columns(3)
-                    one.metric("Cases", f"{row.cases:,}", help=HELP["process_cases"])
-                    two.metric("Patients", f"{n:,}", help=HELP["suppressed"])
-                    three.metric("Variants", f"{row.variants:,}", help=HELP["process_variant"])
+                    one.metric("Cases", f"{row.cases:,}", help=DEFINITIONS["process_cases"])
+                    two.metric("Patients", f"{n:,}", help=DEFINITIONS["suppressed"])
+                    three.metric("Variants", f"{row.variants:,}", help=DEFINITIONS["process_variant"])
                     one.metric("Median throughput", hours_label(row.median_throughput_hours),
-                               help=HELP["process_throughput"])
-                    two.metric("Top variant's share", percent(row.top_variant_share), help=HELP["process_variant"])
+                               help=DEFINITIONS["process_throughput"])
+                    two.metric("Top variant's share", percent(row.top_variant_share), help=DEFINITIONS["process_variant"])
                     if case_type == "claim":
                         three.metric("Initial denial rate", percent(row.first_pass_denial_rate),
-                                     help=HELP["initial_denial_rate"])
+                                     help=DEFINITIONS["initial_denial_rate"])
                 left, right = st.columns([1, 3])
                 mode = left.radio("Show", MODES, horizontal=True, key="compare_mode")
                 share = right.slider("Share of the edges shown (most frequent first)", 0.05, 1.0, 0.5, 0.05,
