@@ -425,6 +425,73 @@ def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
     os.execve(command[0], command, serve_environment(os.environ, paths.warehouse, paths.home))
 
 
+# ----------------------------------------------------------------------------- users
+
+users_app = typer.Typer(help="The dashboards' local accounts: add, remove, list (<home>/config/users.json).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _users_file(ctx: typer.Context) -> Path:
+    # the sub-command's context: Lantern's --home sits on the root command's
+    return _paths(ctx.find_root()).home / "config" / "users.json"
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user's name (lower case).")],
+    role: Annotated[str, typer.Option(help="leadership, finance, billing, clinician or analyst.")],
+    npi: Annotated[str | None, typer.Option(help="For a clinician: their NPI (they see only their own patients).")]
+    = None,
+) -> None:
+    """Add a user with a one-time password, printed once: give it to the user, who is to change it."""
+    from dashboards import users
+
+    path = _users_file(ctx)
+    try:
+        updated, password = users.add(users.read(path), username, role, npi)
+        users.write(path, updated)
+    except users.UsersError as error:
+        _fail(str(error))
+    typer.echo(f"Added {username} ({role}) to {path}. One-time password (shown once): {password}")
+
+
+@users_app.command("remove")
+def users_remove(ctx: typer.Context, username: Annotated[str, typer.Argument(help="The user to remove.")]) -> None:
+    """Remove a user."""
+    from dashboards import users
+
+    path = _users_file(ctx)
+    try:
+        users.write(path, users.remove(users.read(path), username))
+    except users.UsersError as error:
+        _fail(str(error))
+    typer.echo(f"Removed {username} from {path}.")
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context) -> None:
+    """List the users and their roles (never their passwords)."""
+    from dashboards import users
+
+    path = _users_file(ctx)
+    try:
+        known = users.read(path)
+    except users.UsersError as error:
+        _fail(str(error))
+    if not known:
+        typer.echo(f"No users in {path}: `lantern users add NAME --role ROLE` adds one.")
+        return
+    table = Table(title=f"Users ({path})")
+    for column in ("user", "role", "clinician NPI", "password"):
+        table.add_column(column)
+    for user in known.values():
+        table.add_row(user.username, user.role, user.clinician_npi or "",
+                      "one-time, to change" if user.must_change_password else "set by the user")
+    Console().print(table)
+
+
 # ----------------------------------------------------------------------------- mine
 
 

@@ -38,6 +38,7 @@ HELP_OPTIONS = {
     "mine": ["--xes", "--out", "--money"],
     "demo": ["--clinicians", "--months", "--seed", "--serve", "--no-serve"],
     "serve": ["--port", "--address", "--warehouse"],
+    "users": ["add", "remove", "list"],
 }
 
 
