@@ -19,6 +19,7 @@ import yaml
 
 from dashboards.process_map import event_filter, is_unfiltered, segment_filters
 from mining.dfg import ProcessMap
+from mining.events import relation_exists
 from models.documentation.sentences import SentenceModel, default_model, stored_model
 from orchestration.paths import ENV_HOME, ENV_WAREHOUSE
 from orchestration.project import DBT_PROJECT_DIR
@@ -50,7 +51,7 @@ def _query(path: str, name: str, params: tuple = ()) -> pd.DataFrame:
 
 def _has_table(path: str, schema: str, table: str) -> bool:
     with duckdb.connect(path, read_only=True) as con:
-        return bool(con.execute(_sql("has_table"), [schema, table]).fetchone()[0])
+        return relation_exists(con, f"{schema}.{table}")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

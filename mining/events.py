@@ -73,6 +73,14 @@ def check_relation(relation: str) -> str:
     return relation
 
 
+def relation_exists(con, relation: str) -> bool:
+    """Whether a table or view named `name` or `schema.name` is in the database: the tables a later step writes
+    (mining, scoring, forecasting) may not be there yet."""
+    schema, _, name = check_relation(relation).rpartition(".")
+    schema = schema.rpartition(".")[2]  # catalog.schema.name: the schema
+    return bool(con.execute(sql_file("relation_exists.sql").template, [schema, schema, name] * 2).fetchone()[0])
+
+
 @cache
 def sql_file(name: str) -> Template:
     """One of the SQL files beside this module, as a template ($placeholders)."""

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from mining.events import check_relation
+from mining.events import check_relation, relation_exists
 from models.cash.history import PaymentHistory, estimate, open_claims, per_key
 from models.cash.open_claims import BillingShare, expected_receipts
 
@@ -42,10 +42,7 @@ def from_open_claims(con: duckdb.DuckDBPyConnection, origin: date, horizon_weeks
 def denial_probabilities(con: duckdb.DuckDBPyConnection, risk: str = "marts.claim_denial_risk") -> pd.Series | None:
     """The denial model's out-of-sample probabilities by claim_id (denial_probabilities.sql), or None when the
     model has not scored the claims."""
-    schema, _, table = check_relation(risk).rpartition(".")
-    found = con.execute("select count(*) from duckdb_tables() where table_name = ? and (? = '' or schema_name = ?)",
-                        [table, schema, schema]).fetchone()[0]
-    if not found:
+    if not relation_exists(con, risk):
         return None
     rows = con.execute(_sql("denial_probabilities.sql").substitute(risk=risk)).df()
     return pd.Series(rows["denial_probability"].astype(float).to_numpy(), index=rows["claim_id"].astype(str))

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from mining.events import relation_exists
 from models.cash.forecast import CashForecast, run
 from orchestration.resources import WarehouseResource
 from orchestration.transactions import registered, transaction
@@ -46,8 +47,7 @@ def write_cash_forecast(con: duckdb.DuckDBPyConnection, result: CashForecast | N
 def forecast_headline(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Lines `lantern build` prints: each method's backtest accuracy on total cash, the chosen one first, and
     the chosen method's next 4 weeks; none when the forecast has not run or had too little history."""
-    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
-                       "and table_name = 'cash_forecast_accuracy'").fetchone()[0]:
+    if not relation_exists(con, "marts.cash_forecast_accuracy"):
         return []
     rows = con.execute(_sql("headline.sql")).fetchall()
     lines = []

@@ -6,13 +6,14 @@ from importlib import resources
 
 import duckdb
 
+from mining.events import relation_exists
+
 CASE_TYPE_NAMES = {"claim": "Claims", "patient_journey": "Patient journeys"}
 
 
 def mining_headline(con: duckdb.DuckDBPyConnection) -> list[str]:
     """One line per case type the mining step wrote; none when it has not run."""
-    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
-                       "and table_name = 'mining_deviations'").fetchone()[0]:
+    if not relation_exists(con, "marts.mining_deviations"):
         return []
     sql = resources.files("orchestration.mining").joinpath("headline.sql").read_text(encoding="utf-8")
     lines = []
