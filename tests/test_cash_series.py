@@ -53,10 +53,13 @@ def test_accuracy_measures_worked_by_hand():
     assert np.isnan(backtest.coverage(actual, [np.nan] * 3, [np.nan] * 3))
 
 
-def test_rolling_origin_lines_up_forecasts_with_the_weeks_that_happened():
+def test_accuracy_scores_the_rows_of_a_horizon_band():
+    # Two origins' seasonal-naive forecasts of a flat series: 4 weeks had happened after the first, 2 after the
+    # second (models.cash.forecast.run keeps only the weeks that happened).
     history = weekly([100.0] * 70)
-    frame = backtest.rolling_origin(history, history.index[[65, 67]], lambda s, h: seasonal_naive(s, h), horizon=4)
-    # origin index 65: weeks 66..69 all happened; origin 67: weeks 68, 69 happened, 70 and 71 not yet
+    frame = pd.concat([seasonal_naive(history.iloc[:origin + 1], 4).frame().assign(
+        origin=history.index[origin], horizon_weeks=np.arange(1, 5), actual=100.0).head(weeks)
+        for origin, weeks in ((65, 4), (67, 2))], ignore_index=True)
     assert frame.groupby("origin").size().tolist() == [4, 2]
     assert (frame["actual"] == 100.0).all() and np.allclose(frame["forecast"], 100.0)
     table = backtest.accuracy(frame, bands=((1, 4),))

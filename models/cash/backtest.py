@@ -11,12 +11,11 @@ measures finance reads: WAPE and MAPE per horizon, bias, and how often the inter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from models.cash.series import Forecast
 
 HORIZON_WEEKS = 13
 
@@ -46,24 +45,9 @@ def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
     return float(np.mean((lo[has] <= actual[has]) & (actual[has] <= hi[has])))
 
 
-def rolling_origin(series: pd.Series, origins: Iterable[pd.Timestamp],
-                   method: Callable[[pd.Series, int], Forecast], horizon: int = HORIZON_WEEKS) -> pd.DataFrame:
-    """For each origin (a week_start of `series`: the last week the method sees), the method's forecast of the
-    `horizon` weeks after it, beside the actuals of those that have happened. One row per (origin, horizon)."""
-    rows = []
-    for origin in origins:
-        seen = series.loc[:origin]
-        result = method(seen, horizon).frame()
-        result["origin"] = origin
-        result["horizon_weeks"] = np.arange(1, horizon + 1)
-        result["actual"] = series.reindex(result["week_start"]).to_numpy()
-        rows.append(result.dropna(subset=["actual"]))
-    return pd.concat(rows, ignore_index=True)
-
-
 def accuracy(backtest: pd.DataFrame, bands: Iterable[tuple[int, int]] = ((1, 1), (4, 4), (1, 4), (5, 13))
              ) -> pd.DataFrame:
-    """WAPE, MAPE, bias and 80%/95% coverage of a rolling_origin frame, per horizon band (first, last) that has
+    """WAPE, MAPE, bias and 80%/95% coverage of a backtest frame (horizon_weeks, actual, forecast, lo80/hi80, lo95/hi95), per horizon band (first, last) that has
     rows."""
     out = []
     for first, last in bands:

@@ -20,7 +20,7 @@ def relative_error_quantiles(errors: np.ndarray) -> dict[str, float]:
 
 
 def with_past_error_intervals(backtest: pd.DataFrame) -> pd.DataFrame:
-    """A rolling_origin frame (origin, horizon_weeks, week_start, actual, forecast) with lo80/hi80/lo95/hi95
+    """A backtest frame (origin, horizon_weeks, week_start, actual, forecast) with lo80/hi80/lo95/hi95
     replaced: each row's from the errors of rows at the same horizon whose week_start is before the row's origin
     week (so their actual was known); NaN while fewer than MIN_ERRORS exist."""
     out = backtest.copy()
