@@ -17,11 +17,14 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from dashboards import audit
 from dashboards.process_map import event_filter, is_unfiltered, segment_filters
 from mining.dfg import ProcessMap
 from mining.events import relation_exists
 from models.documentation.sentences import SentenceModel, default_model, stored_model
-from orchestration.paths import ENV_HOME, ENV_WAREHOUSE
+from orchestration import private_files
+from orchestration.paths import ENV_HOME, ENV_WAREHOUSE, LanternPaths
+from orchestration.warehouse_connection import ENV_WAREHOUSE_KEY, WarehouseKey, connect
 from orchestration.project import DBT_PROJECT_DIR
 
 CACHE_SECONDS = 600
@@ -40,17 +43,29 @@ def warehouse() -> tuple[str, float]:
     return path, Path(path).stat().st_mtime
 
 
+def lantern_home() -> Path:
+    """Lantern's home (LANTERN_HOME, which `lantern serve` sets): the model store, the accounts, the audit trail."""
+    return Path(os.environ.get(ENV_HOME) or "data").resolve()
+
+
 def _sql(name: str) -> str:
     return resources.files("dashboards").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse; an encrypted one opened with the key `lantern serve` passes in
+    LANTERN_WAREHOUSE_KEY (the server's own environment: never a file, never a cache key)."""
+    secret = os.environ.get(ENV_WAREHOUSE_KEY)
+    return connect(path, WarehouseKey(secret) if secret else None, read_only=True)
+
+
 def _query(path: str, name: str, params: tuple = ()) -> pd.DataFrame:
-    with duckdb.connect(path, read_only=True) as con:
+    with _connect(path) as con:
         return con.execute(_sql(name), list(params)).df()
 
 
 def _has_table(path: str, schema: str, table: str) -> bool:
-    with duckdb.connect(path, read_only=True) as con:
+    with _connect(path) as con:
         return relation_exists(con, f"{schema}.{table}")
 
 
@@ -91,10 +106,11 @@ def denied_claims(path: str, mtime: float) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def work_queue(path: str, mtime: float) -> pd.DataFrame | None:
+def work_queue(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame | None:
+    """The queue; only `clinician_npi`'s sessions when given (a clinician viewer)."""
     if not _has_table(path, "marts", "claim_denial_risk"):
         return None
-    return _query(path, "work_queue")
+    return _query(path, "work_queue", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -147,6 +163,17 @@ def freshness(path: str, mtime: float) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def audit_trail() -> pd.DataFrame:
+    """The audit trail's events, newest first (read anew whenever the file has grown)."""
+    path = audit.audit_file(lantern_home())
+    return _audit_events(str(path), path.stat().st_mtime_ns if path.is_file() else 0)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _audit_events(path: str, mtime_ns: int) -> pd.DataFrame:
+    return audit.read(Path(path))
+
+
 def model_card(model_version: str | None) -> str | None:
     """The promoted denial model's card (markdown) from the model store under LANTERN_HOME, when it is there."""
     home = os.environ.get(ENV_HOME)
@@ -182,13 +209,14 @@ def access_no_shows(path: str, mtime: float, first_month: date, last_month: date
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def outcomes_clinicians(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "outcomes_clinicians")
+def outcomes_clinicians(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+    return _query(path, "outcomes_clinicians", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def outcomes_groups(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "outcomes_groups")
+def outcomes_groups(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+    """Outcomes per group of patients: every patient's, or only `clinician_npi`'s (a clinician viewer)."""
+    return _query(path, "outcomes_groups", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -198,8 +226,8 @@ def cost_inputs(path: str, mtime: float) -> pd.Series:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def copilot_clinicians(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "copilot_clinicians")
+def copilot_clinicians(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+    return _query(path, "copilot_clinicians", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -247,7 +275,7 @@ def process_map_data(path: str, mtime: float, case_type: str, case_start_from: d
     from orchestration.mining.assets import case_type_log
 
     log = case_type_log(case_type)
-    with duckdb.connect(path, read_only=True) as con:
+    with _connect(path) as con:
         return process_map(con, log.relation, filters, prepared=log.pairs)
 
 
@@ -276,7 +304,7 @@ def process_compare(path: str, mtime: float, case_type: str, dimension: str, a: 
     base = {"case_start_from": case_start_from, "case_start_to": case_start_to, "payers": payers,
             "clinicians": clinicians, "modalities": modalities}
     sides = [event_filter(**segment_filters(base, dimension, value)) for value in (a, b)]
-    with duckdb.connect(path, read_only=True) as con:
+    with _connect(path) as con:
         return compare_segments(con, case_type_log(case_type).relation, *sides, labels=(a, b))
 
 
@@ -302,15 +330,26 @@ def process_bottlenecks(path: str, mtime: float, case_type: str) -> tuple[pd.Dat
             _query(path, "process_bottleneck_activities", (case_type,)))
 
 
-def process_exports() -> list[tuple[str, Path]]:
-    """The event-log files `lantern build` wrote into <LANTERN_HOME>/exports/ that are there: (what, path)."""
+def process_exports(pseudonymised: bool = False) -> list[tuple[str, Path]]:
+    """The event-log files `lantern build` wrote into <LANTERN_HOME>/exports/ that are there: (what, path); with
+    `pseudonymised` (the analyst role: dashboards.downloads), only their copies with pseudonyms, in
+    <LANTERN_HOME>/exports/pseudonymised/."""
     from orchestration.mining.assets import CASE_TYPES, OCEL_FILE
+    from orchestration.resources import PSEUDONYMISED_SUBDIR
 
     home = os.environ.get(ENV_HOME)
     if not home:
         return []
     exports = Path(home) / "exports"
+    if pseudonymised:
+        exports = exports / PSEUDONYMISED_SUBDIR
     files = [(f"XES, {case_type.replace('_', ' ')} cases", exports / f"event_log_{case_type}.xes")
              for case_type in CASE_TYPES]
     files.append(("OCEL 2.0 JSON, both case notions (cases started in the last 6 months)", exports / OCEL_FILE))
     return [(what, file) for what, file in files if file.is_file()]
+
+
+def practice_secret() -> bytes:
+    """The practice's secret key for the analysts' pseudonyms (dashboards.downloads.frame_for_role), from
+    <LANTERN_HOME>/config/practice.secret; created there on first use, as the build does."""
+    return private_files.practice_secret(LanternPaths.resolve(home=lantern_home()).practice_secret)

@@ -39,7 +39,12 @@ def streamlit_command(port: int | None, address: str = DEFAULT_ADDRESS) -> list[
     return command
 
 
-def serve_environment(environ: Mapping[str, str], warehouse: Path, home: Path) -> dict[str, str]:
-    """The app's environment: the warehouse it reads and Lantern's home (for the model store)."""
-    return {**environ, "LANTERN_WAREHOUSE": str(warehouse.resolve()), "LANTERN_HOME": str(home.resolve()),
+def serve_environment(environ: Mapping[str, str], warehouse: Path, home: Path,
+                      warehouse_key: str | None = None) -> dict[str, str]:
+    """The app's environment: the warehouse it reads, its key if it is encrypted (in the server's environment, which
+    only its user can read, never in a file), and Lantern's home (for the model store)."""
+    environment = {key: value for key, value in environ.items() if key != "LANTERN_WAREHOUSE_KEY"}
+    if warehouse_key is not None:
+        environment["LANTERN_WAREHOUSE_KEY"] = warehouse_key
+    return {**environment, "LANTERN_WAREHOUSE": str(warehouse.resolve()), "LANTERN_HOME": str(home.resolve()),
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}

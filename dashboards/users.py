@@ -12,11 +12,12 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from orchestration.private_files import write_private
 
 ROLES = ("leadership", "finance", "billing", "clinician", "analyst")
 # scrypt's cost: about 50 ms a check here, enough to slow guessing, little for a login
@@ -83,6 +84,36 @@ def add(users: dict[str, User], username: str, role: str, clinician_npi: str | N
     return {**users, username: user}, password
 
 
+MIN_PASSWORD_LENGTH = 12
+# checked against when the user name is unknown, so a wrong name costs the same time as a wrong password
+_NO_SUCH_USER = hash_password("", salt=b"\0" * SALT_BYTES)
+
+
+def users_file(home: Path) -> Path:
+    """Where the local accounts live: `<home>/config/users.json`."""
+    return home / "config" / "users.json"
+
+
+def authenticate(users: dict[str, User], username: str, password: str) -> User | None:
+    """The user whose name and password these are; None otherwise (without saying which was wrong)."""
+    user = users.get(username.strip().lower())
+    matches = verify_password(password, user.password_hash if user else _NO_SUCH_USER)
+    return user if user is not None and matches else None
+
+
+def change_password(users: dict[str, User], username: str, new_password: str) -> dict[str, User]:
+    """The users with `username`'s password replaced by one they chose (no longer one-time)."""
+    if username not in users:
+        raise UsersError(f"no user {username!r}")
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise UsersError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if verify_password(new_password, users[username].password_hash):
+        raise UsersError("the new password must differ from the one-time password")
+    user = users[username]
+    return {**users, username: User(user.username, user.role, hash_password(new_password), user.clinician_npi,
+                                    must_change_password=False)}
+
+
 def remove(users: dict[str, User], username: str) -> dict[str, User]:
     if username not in users:
         raise UsersError(f"no user {username!r}")
@@ -102,11 +133,5 @@ def read(path: Path) -> dict[str, User]:
 
 def write(path: Path, users: dict[str, User]) -> None:
     """Replace the credentials file with `users`, readable and writable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     text = json.dumps({"users": [asdict(users[name]) for name in sorted(users)]}, indent=2) + "\n"
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(partial, 0o600)
-    partial.replace(path)
+    write_private(path, text.encode("utf-8"))

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 from dagster import DagsterInstance, materialize
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -32,6 +31,7 @@ from orchestration.mining.headline import mining_headline
 from orchestration.models.assets import promoted_headline
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
+from orchestration.warehouse_connection import WarehouseAccessError, WarehouseKey, connect
 
 SQL_DIR = Path(__file__).with_name("sql")
 SHORT_HISTORY_MONTHS = 24  # under this many months with adjudicated claims, test and validation take 3 and 2
@@ -63,7 +63,11 @@ class BuildError(RuntimeError):
 
 
 def run_build(paths: LanternPaths, environment: str = "local", as_of: date | None = None,
-              stage: Stage | None = None, retrain: bool = False) -> BuildSummary:
+              stage: Stage | None = None, retrain: bool = False, key: WarehouseKey | None = None,
+              warehouse_only: bool = False) -> BuildSummary:
+    """Build the warehouse at `paths.warehouse`: encrypted with `key` when there is one (docs/encryption.md).
+    `warehouse_only` stops after dbt: no mining, denial risk or cash forecast, whose marts keep what the last full
+    build wrote."""
     announce = stage or (lambda text: None)
     if not paths.landing.is_dir():
         raise BuildError(f"landing zone not found: {paths.landing}")
@@ -71,7 +75,13 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if not names:
         raise BuildError(f"no deliveries in {paths.landing} (expected ehr/<delivery>/, pm/<delivery>/, payer/...)")
     summary = BuildSummary(deliveries=len(names))
-    resources = resources_for(paths, environment, str(DBT_PROJECT_DIR))
+    if key is not None:
+        announce(f"the warehouse {paths.warehouse} is encrypted (docs/encryption.md)")
+    try:  # a missing or wrong key, a key for a plain file, DuckDB unable to encrypt: said before anything runs
+        connect(paths.warehouse, key).close()
+    except WarehouseAccessError as error:
+        raise BuildError(str(error)) from None
+    resources = resources_for(paths, environment, str(DBT_PROJECT_DIR), key)
     instance = DagsterInstance.get()
     known = set(instance.get_dynamic_partitions(deliveries.name))
     new = [n for n in names if n not in known]
@@ -119,6 +129,9 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if not result.success:
         raise BuildError(f"dbt build failed: {_first_error(result)} (dbt's log: {log})")
     summary.seconds["warehouse_dbt"] = time.perf_counter() - started
+    if warehouse_only:
+        _summarize(paths, summary, key, later_steps=False)
+        return summary
 
     started = time.perf_counter()
     announce("mining the event log")
@@ -130,7 +143,7 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     summary.seconds["event_log_mining"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    summary.model = _score_denial_risk(paths, instance, resources, retrain, announce)
+    summary.model = _score_denial_risk(paths, instance, resources, retrain, announce, key)
     summary.seconds["denial_model"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -143,7 +156,7 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if skipped is not None:
         summary.forecast = [f"not forecast: {skipped.value}"]
     summary.seconds["cash_forecast"] = time.perf_counter() - started
-    _summarize(paths, summary)
+    _summarize(paths, summary, key)
     return summary
 
 
@@ -158,7 +171,7 @@ def _materialize_logged(assets: list, log: Path, what: str, instance: DagsterIns
 
 
 def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources: dict, retrain: bool,
-                       announce: Stage) -> str:
+                       announce: Stage, key: WarehouseKey | None = None) -> str:
     """Score every claim and unbilled session (marts.claim_denial_risk) with the promoted denial model; first train a
     candidate and run its blocking check when asked to or when no model is promoted yet. Returns what happened."""
     from orchestration.models.assets import claim_denial_risk, denial_model, denial_model_promotion
@@ -168,7 +181,7 @@ def _score_denial_risk(paths: LanternPaths, instance: DagsterInstance, resources
     resources = {**resources, "model_store": ModelStoreResource(path=str(store)),
                  "truth": TruthResource(path=str(paths.truth))}
     train = retrain or promoted_version(store) is None
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with connect(paths.warehouse, key, read_only=True) as con:
         months = con.execute(_sql("labelled_months")).fetchone()[0]
     if train and months < MIN_HISTORY_MONTHS:
         announce(f"not training a denial model: {months} months of adjudicated claims, it needs {MIN_HISTORY_MONTHS}")
@@ -216,8 +229,8 @@ def _root_cause(result) -> str:
     return "see the Dagster run log"
 
 
-def _summarize(paths: LanternPaths, summary: BuildSummary) -> None:
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+def _summarize(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, later_steps: bool = True) -> None:
+    with connect(paths.warehouse, key, read_only=True) as con:
         for source, files, loaded, quarantined, duplicates in con.execute(_sql("ledger_by_source")).fetchall():
             summary.files[source] = files
             summary.loaded[source] = int(loaded or 0)
@@ -225,6 +238,8 @@ def _summarize(paths: LanternPaths, summary: BuildSummary) -> None:
             summary.duplicates += duplicates
         summary.quarantine_by_rule = con.execute(_sql("quarantine_by_rule")).fetchall()
         summary.tables = con.execute(_sql("mart_tables")).fetchall()
+        if not later_steps:  # their headlines would describe an earlier build
+            return
         summary.mining = mining_headline(con)
         summary.forecast = summary.forecast or forecast_headline(con)
     summary.model_headline = promoted_headline(paths.model_store / "denial")

@@ -26,6 +26,7 @@ from connectors.landing import LandingSummary, summarize_landing
 from orchestration.paths import LanternPaths
 
 if TYPE_CHECKING:
+    from orchestration.warehouse_connection import WarehouseKey
     from synthetic.config import GeneratorConfig
 
 # Opt-outs of the usage statistics ("telemetry") of the tools Lantern starts. Names from each
@@ -87,12 +88,28 @@ def _paths(ctx: typer.Context, landing: Path | None = None, truth: Path | None =
 
 
 WAREHOUSE_HELP = "DuckDB warehouse file (default: $LANTERN_WAREHOUSE, else <home>/warehouse.duckdb)."
+KEY_FILE_HELP = ("File holding the warehouse's key, to encrypt it (default: the key in $LANTERN_WAREHOUSE_KEY, else "
+                 "<home>/config/warehouse.key if it exists, else none: a plain warehouse; docs/encryption.md).")
+KeyFileOption = Annotated[Path | None, typer.Option("--warehouse-key-file", metavar="FILE", help=KEY_FILE_HELP,
+                                                    dir_okay=False)]
 CONFIG_HELP = "The practice's configuration, its payer rules (default: $LANTERN_CONFIG, else <home>/config/practice.toml)."
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _warehouse_key(paths: LanternPaths, key_file: Path | None) -> WarehouseKey | None:
+    """The warehouse's key: --warehouse-key-file, else $LANTERN_WAREHOUSE_KEY, else <home>/config/warehouse.key if
+    it exists (orchestration.warehouse_key); None for a plain warehouse."""
+    from orchestration.warehouse_connection import WarehouseAccessError
+    from orchestration.warehouse_key import resolve_warehouse_key
+
+    try:
+        return resolve_warehouse_key(key_file, os.environ, paths.warehouse_key_file)
+    except WarehouseAccessError as error:
+        _fail(str(error))
 
 
 @app.callback()
@@ -308,7 +325,8 @@ def _stage_printer(console: Console, started: float) -> Callable[[str], None]:
     return stage
 
 
-def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False) -> None:
+def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False,
+           key: WarehouseKey | None = None, warehouse_only: bool = False) -> None:
     from orchestration.build import BuildError, run_build
     from orchestration.environments import environment_name
 
@@ -320,10 +338,11 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
             printed(text)
             status.update(text)
         try:
-            summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain)
+            summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain,
+                                key=key, warehouse_only=warehouse_only)
         except BuildError as error:
             _fail(str(error), code=1)
-    table = Table(title=f"Warehouse {paths.warehouse}")
+    table = Table(title=f"Warehouse {paths.warehouse}" + (" (encrypted)" if key is not None else ""))
     for column in ("source", "files", "records loaded", "records quarantined"):
         table.add_column(column, justify="left" if column == "source" else "right")
     for source in summary.files:
@@ -378,11 +397,16 @@ def build(
     config: Annotated[Path | None, typer.Option(help=CONFIG_HELP, dir_okay=False)] = None,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train a new denial model (promoted only if it passes its "
                                                             "check) instead of reusing the promoted one.")] = False,
+    warehouse_key_file: KeyFileOption = None,
+    warehouse_only: Annotated[bool, typer.Option(
+        "--warehouse-only", help="Load the deliveries and build the warehouse (dbt), then stop: no mining, denial "
+                                 "risk or cash forecast; their marts keep what the last full build wrote.")] = False,
 ) -> None:
     """Load every delivery of a landing zone, build the warehouse, mine it, score the claims' denial risk and forecast
-    cash (the whole asset graph, in-process)."""
+    cash (the whole asset graph, in-process); encrypted when there is a warehouse key."""
     paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
-    _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain)
+    _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain,
+           key=_warehouse_key(paths, warehouse_key_file), warehouse_only=warehouse_only)
 
 
 # ----------------------------------------------------------------------------- serve
@@ -396,16 +420,23 @@ def serve(
     address: Annotated[str, typer.Option(help="Address to listen on (default: localhost, this machine only; "
                                               "0.0.0.0 for the network).")] = "localhost",
     warehouse: Annotated[Path | None, typer.Option(help=WAREHOUSE_HELP)] = None,
+    warehouse_key_file: KeyFileOption = None,
 ) -> None:
     """Start the dashboards (Streamlit) on the built warehouse, read-only, and print their address."""
-    _serve(_paths(ctx, warehouse=warehouse), port, address)
+    paths = _paths(ctx, warehouse=warehouse)
+    _serve(paths, port, address, _warehouse_key(paths, warehouse_key_file))
 
 
-def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
+def _serve(paths: LanternPaths, port: int | None, address: str, key: WarehouseKey | None) -> NoReturn:
     from dashboards.serve import port_to_use, serve_environment, streamlit_command
+    from orchestration.warehouse_connection import WarehouseAccessError, connect
 
     if not paths.warehouse.is_file():
         _fail(f"no warehouse at {paths.warehouse}: run `lantern build` (or `make demo`) first", code=1)
+    try:  # a missing or wrong key is said here, not on every page
+        connect(paths.warehouse, key, read_only=True).close()
+    except WarehouseAccessError as error:
+        _fail(str(error), code=1)
     try:
         shown = port_to_use(port, os.environ)
     except ValueError as error:
@@ -422,7 +453,8 @@ def _serve(paths: LanternPaths, port: int | None, address: str) -> NoReturn:
     # Streamlit takes this process's place: stopping `lantern serve` (Ctrl-C, a service manager's SIGTERM) stops
     # the server itself, and no orphaned server is left behind.
     command = streamlit_command(port, address)
-    os.execve(command[0], command, serve_environment(os.environ, paths.warehouse, paths.home))
+    os.execve(command[0], command, serve_environment(os.environ, paths.warehouse, paths.home,
+                                                     key.secret if key is not None else None))
 
 
 # ----------------------------------------------------------------------------- users
@@ -434,7 +466,9 @@ app.add_typer(users_app, name="users")
 
 def _users_file(ctx: typer.Context) -> Path:
     # the sub-command's context: Lantern's --home sits on the root command's
-    return _paths(ctx.find_root()).home / "config" / "users.json"
+    from dashboards.users import users_file
+
+    return users_file(_paths(ctx.find_root()).home)
 
 
 @users_app.command("add")
@@ -490,6 +524,59 @@ def users_list(ctx: typer.Context) -> None:
         table.add_row(user.username, user.role, user.clinician_npi or "",
                       "one-time, to change" if user.must_change_password else "set by the user")
     Console().print(table)
+
+
+# ----------------------------------------------------------------------------- warehouse
+
+warehouse_app = typer.Typer(help="The warehouse's encryption at rest: make a key, encrypt a plain warehouse "
+                                 "(docs/encryption.md).", no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+
+
+@warehouse_app.command("key")
+def warehouse_key(
+    ctx: typer.Context,
+    warehouse_key_file: Annotated[Path | None, typer.Option(
+        "--warehouse-key-file", metavar="FILE", dir_okay=False,
+        help="Where to write it (default: <home>/config/warehouse.key).")] = None,
+) -> None:
+    """Write a new random warehouse key to a file only you can read (never printed).
+
+    256 random bits; `lantern build` then encrypts the warehouse with it. Keep a copy somewhere safe: without it the
+    warehouse cannot be read."""
+    from orchestration.warehouse_connection import WarehouseAccessError
+    from orchestration.warehouse_key import write_new_key
+
+    path = warehouse_key_file or _paths(ctx.find_root()).warehouse_key_file
+    try:
+        write_new_key(path)
+    except WarehouseAccessError as error:
+        _fail(str(error))
+    typer.echo(f"Wrote a new warehouse key to {path} (mode 0600). Back it up: a warehouse encrypted with it cannot "
+               "be read without it.")
+
+
+@warehouse_app.command("encrypt")
+def warehouse_encrypt(
+    ctx: typer.Context,
+    warehouse: Annotated[Path | None, typer.Option(help=WAREHOUSE_HELP)] = None,
+    warehouse_key_file: KeyFileOption = None,
+) -> None:
+    """Encrypt a plain warehouse in place with the warehouse key, checking every table's row count."""
+    from orchestration.warehouse_connection import WarehouseAccessError, encrypt_warehouse
+
+    paths = _paths(ctx.find_root(), warehouse=warehouse)
+    key = _warehouse_key(paths, warehouse_key_file)
+    if key is None:
+        _fail("no warehouse key: `lantern warehouse key` writes one to <home>/config/warehouse.key, or set "
+              "LANTERN_WAREHOUSE_KEY, or give --warehouse-key-file")
+    started = time.perf_counter()
+    try:
+        tables = encrypt_warehouse(paths.warehouse, key)
+    except WarehouseAccessError as error:
+        _fail(str(error), code=1)
+    typer.echo(f"Encrypted {paths.warehouse}: {len(tables)} tables, {sum(rows for _, rows in tables):,} rows, in "
+               f"{time.perf_counter() - started:.1f} s.")
 
 
 # ----------------------------------------------------------------------------- mine
@@ -550,6 +637,25 @@ def mine(
 # ----------------------------------------------------------------------------- demo
 
 
+DEMO_USER = "demo"
+
+
+def _demo_user(paths: LanternPaths, console: Console) -> None:
+    """The demo's sign-in: user `demo` (leadership) with a new one-time password each run, printed once, since
+    no password ships with Lantern and the last run's cannot be shown again."""
+    from dashboards import users
+
+    path = users.users_file(paths.home)
+    known = users.read(path)
+    if DEMO_USER in known:
+        known = users.remove(known, DEMO_USER)
+    known, password = users.add(known, DEMO_USER, "leadership")
+    users.write(path, known)
+    console.print(f"Dashboards: sign in as [bold]{DEMO_USER}[/bold] with the one-time password "
+                  f"[bold]{password}[/bold] (shown once; you choose your own at the first sign-in). "
+                  "`lantern users add` adds accounts for the others.", highlight=False)
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -573,6 +679,8 @@ def demo(
         _generate(config, paths, console)
     prepare_dagster_home(paths, os.environ)
     _print_summary(_summarize_or_fail(paths.landing), console)
-    _build(paths, None, console)
+    key = _warehouse_key(paths, None)
+    _build(paths, None, console, key=key)
+    _demo_user(paths, console)
     if serve_after:
-        _serve(paths, None, "localhost")
+        _serve(paths, None, "localhost", key)

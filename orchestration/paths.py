@@ -70,3 +70,14 @@ class LanternPaths:
             truth=pick(truth, ENV_TRUTH, home_path / "truth"),
             config=pick(config, ENV_CONFIG, home_path / "config" / "practice.toml"),
         )
+
+    @property
+    def practice_secret(self) -> Path:
+        """The practice's secret key for the analysts' pseudonyms (orchestration.private_files.practice_secret)."""
+        return self.home / "config" / "practice.secret"
+
+    @property
+    def warehouse_key_file(self) -> Path:
+        """The warehouse's key file when no option or LANTERN_WAREHOUSE_KEY names a key
+        (orchestration.warehouse_key): used only if it exists."""
+        return self.home / "config" / "warehouse.key"

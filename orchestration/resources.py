@@ -9,17 +9,26 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 
+from mining.pseudonyms import Pseudonymiser
+from orchestration import private_files
+from orchestration.warehouse_connection import WarehouseKey, connect
+
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file."""
+    """The DuckDB warehouse file, and its key when it is encrypted: given as `EnvVar(LANTERN_WAREHOUSE_KEY)`
+    (environments.resources_for), so that Dagster keeps the variable's name in its run storage, never the key."""
 
     path: str
+    key: str | None = None
+    unsafe_test_crypto: bool = False  # orchestration.warehouse_connection: tests only
+
+    @property
+    def warehouse_key(self) -> WarehouseKey | None:
+        return WarehouseKey(self.key, self.unsafe_test_crypto) if self.key else None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not read_only:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = connect(self.path, self.warehouse_key, read_only=read_only)
         try:
             yield con
         finally:
@@ -33,7 +42,23 @@ class LandingZoneResource(ConfigurableResource):
     mrn_system: str | None = None  # an identifier system that marks the MRN when the EHR sets no MR type
 
 
+PSEUDONYMISED_SUBDIR = "pseudonymised"  # of the exports folder: the analyst role's copies
+
+
 class ExportsResource(ConfigurableResource):
-    """The folder files made for other tools are written to (XES event logs): `<home>/exports` by default."""
+    """The folder files made for other tools are written to (XES and OCEL event logs): `<home>/exports` by default.
+
+    With `practice_secret` (`<home>/config/practice.secret`, created on first use), the analyst role's copies, with
+    pseudonyms for patients' and their records' ids, go to `pseudonymised_dir`; without it, none are written."""
 
     exports_dir: str
+    practice_secret: str | None = None
+
+    @property
+    def pseudonymised_dir(self) -> Path:
+        return Path(self.exports_dir) / PSEUDONYMISED_SUBDIR
+
+    def pseudonymiser(self) -> Pseudonymiser | None:
+        if self.practice_secret is None:
+            return None
+        return Pseudonymiser(private_files.practice_secret(Path(self.practice_secret)))

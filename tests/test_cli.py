@@ -34,11 +34,13 @@ HELP_OPTIONS = {
         "--config",
     ],
     "summary": ["--landing"],
-    "build": ["--landing", "--warehouse", "--as-of", "--config", "--retrain"],
+    "build": ["--landing", "--warehouse", "--as-of", "--config", "--retrain", "--warehouse-key-file",
+              "--warehouse-only"],
     "mine": ["--xes", "--out", "--money"],
     "demo": ["--clinicians", "--months", "--seed", "--serve", "--no-serve"],
-    "serve": ["--port", "--address", "--warehouse"],
+    "serve": ["--port", "--address", "--warehouse", "--warehouse-key-file"],
     "users": ["add", "remove", "list"],
+    "warehouse": ["key", "encrypt"],
 }
 
 
@@ -185,6 +187,15 @@ def test_demo_generates_then_reuses_the_practice(runner: CliRunner, tmp_path: Pa
         # one month (after the generator's 3-month burn-in) is too little history for a denial model: said, not failed
         assert re.search(r"not trained: [1-5] months of adjudicated claims, a model needs 6", " ".join(output.split()))
     assert (tmp_path / "warehouse.duckdb").is_file()
+    # each run makes the demo user a new one-time password, printed once; the last one printed is the one that works
+    from dashboards import users
+
+    passwords = [re.search(r"sign in as demo with the one-time password (\S+)", " ".join(o.output.split())).group(1)
+                 for o in (first, second)]
+    demo = users.read(tmp_path / "config" / "users.json")["demo"]
+    assert demo.role == "leadership" and demo.must_change_password and passwords[0] != passwords[1]
+    assert users.verify_password(passwords[1], demo.password_hash)
+    assert not users.verify_password(passwords[0], demo.password_hash)
 
 
 def test_build_refuses_a_broken_practice_configuration(runner, tmp_path):

@@ -8,15 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import money, percent
 from dashboards.serve import DEFAULT_ADDRESS, port_to_use, serve_environment, streamlit_command
-from dashboard_pages import metrics, no_errors, run_page
+from dashboard_pages import metrics, no_errors, run_app, run_page
 
 pytestmark = pytest.mark.slow
-TIMEOUT = 120
-DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"
 
 
 @pytest.fixture
@@ -25,7 +22,7 @@ def built(dashboard_warehouse):
 
 
 def test_the_app_opens_on_the_overview(built):
-    app = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=TIMEOUT).run()
+    app = run_app()
     no_errors(app)
     assert [t.value for t in app.title] == ["Overview"]
 
@@ -118,6 +115,7 @@ def test_the_cash_forecast_page_on_a_forecast_with_a_known_answer(tmp_path, monk
                 "month_start, 100 as claims_adjudicated, 20 as first_pass_denials from range(9) as t(i)")
     con.close()
     monkeypatch.setenv("LANTERN_WAREHOUSE", str(path))
+    monkeypatch.setenv("LANTERN_HOME", str(tmp_path))
     app = run_page("cash_forecast")
     no_errors(app)
     shown = metrics(app)

@@ -200,6 +200,7 @@ def test_outcomes_on_a_known_answer_suppress_every_group_under_11_patients(tmp_p
     path = tmp_path / "known.duckdb"
     known_outcomes(path)
     monkeypatch.setenv("LANTERN_WAREHOUSE", str(path))
+    monkeypatch.setenv("LANTERN_HOME", str(tmp_path))
     app = run_page("outcomes")
     no_errors(app)
     assert metrics(app) == {"Patients seen": "21", "Share measurable": "38.1%", "Reliable improvement": "50.0%",

@@ -1,5 +1,6 @@
 -- PHQ-9 and GAD-7 outcomes per clinician and instrument (marts.kpi_outcomes_clinician, already suppressed under
--- 11 patients), with the clinician's name; most patients first, suppressed clinicians last.
+-- 11 patients), with the clinician's name; most patients first, suppressed clinicians last. Parameter: a
+-- clinician's NPI to keep only their row (a clinician viewer), or null for every clinician.
 select
     o.instrument,
     o.clinician_npi,
@@ -13,4 +14,5 @@ select
     o.remission_rate
 from marts.kpi_outcomes_clinician as o
 left join marts.dim_clinicians as c using (clinician_npi)
+where $1::varchar is null or o.clinician_npi = $1::varchar
 order by o.instrument, o.is_suppressed, o.patients_seen desc nulls last, clinician_name

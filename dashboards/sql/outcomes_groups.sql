@@ -3,11 +3,12 @@
 -- group (seeds.icd10_groups, through intermediate.int_conditions_grouped) of any condition recorded for them, as
 -- kpis.md counts an anxiety disorder; by age band at the first completed session (marts.dim_patients). A group of
 -- fewer than 11 patients is suppressed (the CMS cell-size rule): patients_seen and every rate null, is_suppressed
--- true.
+-- true. Parameter: a clinician's NPI to count only their patients (a clinician viewer), or null for every patient.
 with
 
 outcomes as (
     select * from marts.kpi_outcomes_patient
+    where $1::varchar is null or clinician_npi = $1::varchar
 ),
 
 patients as (

@@ -7,12 +7,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days, percent
 from dashboards.data import access_monthly, access_no_shows, access_referrals
 
 
+viewer = require_access("access")
 st.title("Access")
 path, mtime = require_warehouse()
 months = access_monthly(path, mtime)

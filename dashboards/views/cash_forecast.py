@@ -6,11 +6,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import money, percent
 from models.cash.what_if import what_if
 
+viewer = require_access("cash_forecast")
 st.title("Cash forecast")
 path, mtime = require_warehouse()
 forecast = data.cash_forecast(path, mtime)

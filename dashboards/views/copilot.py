@@ -5,7 +5,7 @@ and how old they are."""
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days
 from dashboards.highlight import (
@@ -34,6 +34,7 @@ Medical necessity: Panic attacks and insomnia are causing missed work; GAD-7 of 
 Plan: Continue weekly CBT. Client to log worry episodes daily and bring the log to the next session."""
 SAMPLE_CPT, SAMPLE_MINUTES = "90834", 50
 
+viewer = require_access("copilot")
 st.title("Documentation co-pilot")
 path, mtime = require_warehouse()
 st.caption("Write or paste a progress note: the checklist shows what the documentation rulebook (kpis.md) asks of "
@@ -107,7 +108,7 @@ else:
 
 st.divider()
 st.subheader("Unsigned notes")
-clinicians = data.copilot_clinicians(path, mtime)
+clinicians = data.copilot_clinicians(path, mtime, viewer.own_npi)
 if clinicians.empty:
     st.info("No clinicians in the warehouse yet.")
     st.stop()

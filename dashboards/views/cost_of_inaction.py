@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days, money
 from dashboards.data import cost_inputs
@@ -14,6 +14,7 @@ from dashboards.roi import (ANNUAL_CARRYING_RATE, AR_TARGET_DAYS, HOURLY_STAFF_C
                             cost_of_inaction)
 
 
+viewer = require_access("cost_of_inaction")
 st.title("Cost of inaction")
 path, mtime = require_warehouse()
 known = cost_inputs(path, mtime)

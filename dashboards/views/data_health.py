@@ -1,13 +1,15 @@
 """Data health (operations, leadership): the deliveries loaded, the records quarantined by rule with examples,
-how fresh each part of the warehouse is, and the denial model's version and card."""
+how fresh each part of the warehouse is, the denial model's version and card; and, for leadership, the audit
+trail of who viewed or exported what."""
 
 import re
 
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 
+viewer = require_access("data_health")
 st.title("Data health")
 path, mtime = require_warehouse()
 
@@ -29,8 +31,11 @@ if rules.empty:
     st.success("Nothing quarantined: every record passed its data contract.")
 else:
     st.dataframe(rules, hide_index=True, width="stretch")
-    st.caption("Examples (up to three per rule): the file, where in it, and why.")
-    st.dataframe(data.quarantine_examples(path, mtime), hide_index=True, width="stretch")
+    if viewer.sees_raw_records:
+        st.caption("Examples (up to three per rule): the file, where in it, and why.")
+        st.dataframe(data.quarantine_examples(path, mtime), hide_index=True, width="stretch")
+    else:
+        st.caption("The examples quote the delivered records, patients' details included: leadership sees them.")
 
 st.subheader("Denial model")
 versions = fresh["asset"].str.extract(r"model (v\d+)")[0].dropna()
@@ -43,3 +48,20 @@ elif card is None:
 else:
     with st.expander(f"Model card of {version}", expanded=False):
         st.markdown(re.sub(r"^# ", "### ", card, flags=re.MULTILINE))
+
+if viewer.sees_audit_log:
+    st.subheader("Audit trail")
+    events = data.audit_trail()
+    if events.empty:
+        st.info("No one has signed in yet.")
+    else:
+        left, right = st.columns(2)
+        who = left.multiselect("User", sorted(events["username"].unique()))
+        what = right.multiselect("Action", sorted(events["action"].unique()))
+        shown = events[events["username"].isin(who or events["username"])
+                       & events["action"].isin(what or events["action"])]
+        st.dataframe(shown.head(1000), hide_index=True, width="stretch", column_config={
+            "at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "username": "user", "target": "page, file or sign-in method"})
+        st.caption(f"{len(shown):,} events, newest first (up to 1,000 shown): every sign-in, refused sign-in, "
+                   "page viewed and file exported. The file is <home>/audit/audit.jsonl, appended to only.")

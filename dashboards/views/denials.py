@@ -5,10 +5,11 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import download_table, require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import money, percent
 
+viewer = require_access("denials")
 st.title("Denials")
 path, mtime = require_warehouse()
 months = data.revenue_cycle_monthly(path, mtime)
@@ -67,5 +68,4 @@ st.dataframe(claims.head(1000), hide_index=True, width="stretch",
                             "payer_paid": st.column_config.NumberColumn(format="dollar"),
                             "month_start": st.column_config.DateColumn("month", format="YYYY-MM")})
 st.caption(f"{len(claims):,} claims denied on first pass" + (" (the newest 1,000 shown)" if len(claims) > 1000 else ""))
-st.download_button("Download these claims (CSV)", claims.to_csv(index=False).encode(), "denied_claims.csv",
-                   "text/csv")
+download_table(viewer, "denials", "Download these claims (CSV)", claims, "denied_claims.csv")

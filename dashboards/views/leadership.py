@@ -7,10 +7,11 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days, percent
 
+viewer = require_access("leadership")
 st.title("The leadership question")
 st.markdown("Adolescents (13–17 at their first session) with an anxiety disorder (F40, F41, F93.0), per clinician.")
 path, mtime = require_warehouse()

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import percent
 from dashboards.data import outcomes_clinicians, outcomes_groups
@@ -14,10 +14,11 @@ from dashboards.data import outcomes_clinicians, outcomes_groups
 RATES = {"reliable_improvement_rate": "reliable improvement", "response_rate": "response",
          "remission_rate": "remission"}
 
+viewer = require_access("outcomes")
 st.title("Outcomes")
 path, mtime = require_warehouse()
-groups = outcomes_groups(path, mtime)
-clinicians = outcomes_clinicians(path, mtime)
+groups = outcomes_groups(path, mtime, viewer.own_npi)
+clinicians = outcomes_clinicians(path, mtime, viewer.own_npi)
 if groups.empty:
     st.info("No patient with a completed session in the warehouse yet.")
     st.stop()
@@ -28,7 +29,7 @@ groups = groups[groups["instrument"] == instrument]
 clinicians = clinicians[clinicians["instrument"] == instrument]
 practice = groups[groups["dimension"] == "all"].iloc[0]
 
-st.subheader(f"{instrument}, every patient with a completed session")
+st.subheader(f"{instrument}, every patient {'of yours ' if viewer.own_npi else ''}with a completed session")
 if practice["is_suppressed"]:
     st.info("Fewer than 11 patients: suppressed (the CMS cell-size rule).")
 else:

@@ -6,10 +6,11 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import days, money, percent, points_change
 
+viewer = require_access("overview")
 st.title("Overview")
 path, mtime = require_warehouse()
 months = data.revenue_cycle_monthly(path, mtime)

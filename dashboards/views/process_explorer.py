@@ -8,7 +8,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import download, require_access, require_warehouse
+from dashboards.downloads import is_pseudonymised
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import money, percent
 from dashboards.process_map import (
@@ -25,6 +26,7 @@ from dashboards.process_map import (
 
 SUPPRESSED = f"suppressed (< {MIN_PATIENTS})"
 
+viewer = require_access("process_explorer")
 st.title("Process explorer")
 path, mtime = require_warehouse()
 case_type = st.radio("Case type", list(CASE_TYPES), format_func=lambda name: CASE_TYPES[name].capitalize(),
@@ -273,14 +275,18 @@ if compare_tab.open:
 
 if exports_tab.open:
     with exports_tab:
-        files = data.process_exports()
+        pseudonymised = is_pseudonymised(viewer.role)
+        files = data.process_exports(pseudonymised=pseudonymised)
+        if pseudonymised:
+            st.caption(f"As an {viewer.role}, you get the copies with pseudonyms (pt-…, cl-…) in place of MRNs and "
+                       "record ids, and no names or birth dates: docs/trust.md.")
         if not files:
             st.info("No event-log exports under LANTERN_HOME/exports yet: `lantern build` writes them.")
         for what, file in files:
             mime = "application/json" if file.suffix == ".jsonocel" else "application/xml"
             # A callable, so that the file (the OCEL one is hundreds of MB) is read when clicked, not on each rerun.
-            st.download_button(f"{what}: {file.name} ({file.stat().st_size / 1e6:,.1f} MB)",
-                               data=file.read_bytes, file_name=file.name, mime=mime, key=f"export_{file.name}")
+            download(viewer, "process_explorer", f"{what}: {file.name} ({file.stat().st_size / 1e6:,.1f} MB)",
+                     file.read_bytes, file.name, mime, key=f"export_{file.name}")
         st.caption("XES: pm4py's export of each case type (every event under 300,000 events, else one trace per "
                    "variant with its cases). OCEL 2.0: the objects patient, referral, appointment, claim and "
                    "payment of the cases started in the last 6 months. Open them in pm4py, Disco, Celonis or ProM.")

@@ -4,13 +4,14 @@ its denial risk, the reasons, the fixes and the missing documentation; filters, 
 import streamlit as st
 
 from dashboards import data
-from dashboards.common import require_warehouse
+from dashboards.common import download_table, require_access, require_warehouse
 from dashboards.definitions import DEFINITIONS
 from dashboards.formatting import money
 
+viewer = require_access("work_queue")
 st.title("Work queue")
 path, mtime = require_warehouse()
-queue = data.work_queue(path, mtime)
+queue = data.work_queue(path, mtime, viewer.own_npi)
 if queue is None or queue.empty:
     st.info("No claim has been scored yet: `lantern build` scores them once a denial model is promoted "
             "(docs/denial-risk.md).")
@@ -37,6 +38,7 @@ if payers:
 shown = shown.sort_values("expected_loss", ascending=False)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "work_queue_rank": st.column_config.NumberColumn("rank"),
+    "clinician_npi": None,
     "denial_probability": st.column_config.ProgressColumn("denial risk", format="percent", min_value=0.0,
                                                           max_value=1.0),
     "expected_loss": st.column_config.NumberColumn("expected loss", format="dollar",
@@ -46,4 +48,4 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "is_billed": st.column_config.CheckboxColumn("billed"),
 })
 st.caption(f"{len(shown):,} rows, by expected loss.")
-st.download_button("Download the queue (CSV)", shown.to_csv(index=False).encode(), "work_queue.csv", "text/csv")
+download_table(viewer, "work_queue", "Download the queue (CSV)", shown, "work_queue.csv")

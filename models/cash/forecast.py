@@ -33,6 +33,7 @@ from models.cash.intervals import with_past_error_intervals
 from models.cash.open_claims import receipts_from_future_claims
 from models.cash.series import SEASON_WEEKS, TREND_WEEKS, prophet, seasonal_naive
 from models.cash.warehouse import denial_probabilities, from_open_claims, future_billing, payment_history
+from orchestration.warehouse_connection import WarehouseKey, connect
 
 TOTAL, PATIENT = "total", "patient"
 TWO_PART, SEASONAL_NAIVE, PROPHET = "two-part", "seasonal naive", "Prophet"
@@ -125,7 +126,7 @@ def _series_forecasts(cash: pd.DataFrame, origin_week: pd.Timestamp, horizon: in
 def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, origins: int = ORIGINS,
         warmup: int = WARMUP, claims: str = "marts.fct_claims", cash_weekly: str = "marts.cash_weekly",
         risk: str | None = "marts.claim_denial_risk", progress: Progress | None = None,
-        database: str | None = None, workers: int = 1) -> CashForecast:
+        database: str | None = None, workers: int = 1, key: WarehouseKey | None = None) -> CashForecast:
     """Backtest every method from up to `warmup` + `origins` weekly origins before the last complete week, then
     forecast from the last complete week. The two-part forecast uses the denial model's probabilities (`risk`;
     None: not at all) for the open claims the model did not learn from. `progress(done, total)` is called as
@@ -133,7 +134,8 @@ def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, o
 
     With `workers` above 1 and the warehouse's file (`database`, which `con` must hold read-only, as DuckDB lets
     several processes read a file but none read one another writes), the origins are shared among that many
-    processes, each with its own read-only connection: the results are the same."""
+    processes, each with its own read-only connection (with the warehouse's `key` when it is encrypted): the results
+    are the same."""
     denial = denial_probabilities(con, risk) if risk is not None else None
     cash = weekly_cash(con, cash_weekly)
     if len(cash) < MIN_HISTORY_WEEKS:
@@ -147,7 +149,7 @@ def run(con: duckdb.DuckDBPyConnection, horizon: int = backtest.HORIZON_WEEKS, o
     scored = set(run_origins[-origins:])
     everything = [*run_origins, live]
     if workers > 1 and database is not None:
-        frame = _in_processes(database, workers, cash, denial, everything, horizon, claims, progress)
+        frame = _in_processes(database, key, workers, cash, denial, everything, horizon, claims, progress)
     else:
         frames = []
         for done, origin_week in enumerate(everything, start=1):
@@ -188,22 +190,23 @@ def _forecasts_from(con: duckdb.DuckDBPyConnection, cash: pd.DataFrame, denial: 
     return rows.assign(origin=pd.Timestamp(origin_date(origin_week)), origin_week=origin_week, horizon_weeks=steps)
 
 
-def _forecasts_in_worker(database: str, cash: pd.DataFrame, denial: pd.Series | None,
+def _forecasts_in_worker(database: str, key: WarehouseKey | None, cash: pd.DataFrame, denial: pd.Series | None,
                          origin_weeks: list[pd.Timestamp], horizon: int, claims: str) -> pd.DataFrame:
-    with duckdb.connect(database, read_only=True) as con:
+    with connect(database, key, read_only=True) as con:
         return pd.concat([_forecasts_from(con, cash, denial, week, horizon, claims) for week in origin_weeks],
                          ignore_index=True)
 
 
-def _in_processes(database: str, workers: int, cash: pd.DataFrame, denial: pd.Series | None,
-                  origin_weeks: list[pd.Timestamp], horizon: int, claims: str,
+def _in_processes(database: str, key: WarehouseKey | None, workers: int, cash: pd.DataFrame,
+                  denial: pd.Series | None, origin_weeks: list[pd.Timestamp], horizon: int, claims: str,
                   progress: Progress | None) -> pd.DataFrame:
     """The origins' forecasts computed by `workers` fresh processes (spawned: a forked copy of a process holding
-    DuckDB's threads can hang), in interleaved chunks so that each chunk's origins cost about the same."""
+    DuckDB's threads can hang), in interleaved chunks so that each chunk's origins cost about the same. The key
+    reaches them through the pool's pipe, never a file."""
     chunks = [origin_weeks[i::workers * 4] for i in range(min(len(origin_weeks), workers * 4))]
     frames, done = [], 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_forecasts_in_worker, database, cash, denial, chunk, horizon, claims): len(chunk)
+        futures = {pool.submit(_forecasts_in_worker, database, key, cash, denial, chunk, horizon, claims): len(chunk)
                    for chunk in chunks}
         for future in as_completed(futures):
             frames.append(future.result())

@@ -79,7 +79,8 @@ def cash_forecast(context: AssetExecutionContext, warehouse: WarehouseResource) 
     # Read-only while computing, so that worker processes can read the file too; then one writer.
     try:
         with warehouse.connect(read_only=True) as con:
-            result = run(con, progress=progress, database=warehouse.path, workers=WORKERS)
+            result = run(con, progress=progress, database=warehouse.path, workers=WORKERS,
+                         key=warehouse.warehouse_key)
     except ValueError as error:  # too little history: the build goes on without a forecast
         context.log.warning(f"no cash forecast: {error}")
         with warehouse.connect() as con:

@@ -7,8 +7,12 @@ unique only within a case type) and its directly-follows pairs prepared once
 (`marts.mining_pairs_<case_type>`, see `mining.dfg.prepare_pairs`), which is what a dashboard's filtered
 map reads (`case_type_log`). `mine_event_log` writes the results and is what the tests run. Each run replaces the tables'
 contents. The XES file of a case type (pm4py's own exporter) holds the full log when it has fewer than
-`FULL_LOG_MAX_EVENTS` events, else the variant-collapsed log (one case per variant, with the variant's
-number of cases as the trace attribute `cases`).
+`FULL_LOG_MAX_EVENTS` events, with each case's patient as the trace attribute `patient`, else the
+variant-collapsed log (one case per variant, with the variant's number of cases as the trace attribute `cases`).
+Given the practice's secret (ExportsResource), every export is written a second time into
+`<exports>/pseudonymised/` for the analyst role, with pseudonyms (mining.pseudonyms) for the case ids, patients,
+object and event ids: an XES file from the same frame, the OCEL file from the document pm4py wrote
+(mining.ocel.write_pseudonymised_ocel).
 """
 
 
@@ -26,9 +30,10 @@ from mining.bottlenecks import Bottlenecks, bottlenecks
 from mining.conformance import Conformance, case_fitness, conformance, deviation_outcomes
 from mining.dfg import PreparedPairs, prepare_pairs, process_map
 from mining.discovery import discover_inductive, fitness, model_elements, one_case_per_variant
-from mining.events import check_relation, events_frame
+from mining.events import check_relation, events_frame, relation_columns
 from mining.schema import EVENT_LOG, PM4PY_ACTIVITY, PM4PY_CASE_ID, PM4PY_TIMESTAMP, EventLogSchema
 from mining.ocel import OcelExport, write_ocel
+from mining.pseudonyms import CASE_ID_KINDS, Pseudonymiser, pseudonymise_frame
 from mining.reference_model import MODELS
 from mining.rework import HOURLY_RATE, MINUTES_PER_REWORK, rework
 from mining.variants import variant_counts, variants
@@ -41,6 +46,8 @@ CASE_TYPES = ("patient_journey", "claim")
 REFERENCE_MODELS = {model.case_type: model for model in MODELS}
 FULL_LOG_MAX_EVENTS = 300_000  # below this, the XES file holds every event; from it on, one case per variant
 TOP_VARIANTS = 5
+PATIENT_COLUMN = "patient_mrn"  # the event log's patient, a trace attribute of the full XES logs
+XES_PATIENT = "case:patient"  # pm4py writes a case: column as the trace attribute after the colon
 OCEL_FILE = "event_log.jsonocel"  # OCEL 2.0 JSON, the recent cases of both notions (mining.ocel.write_ocel)
 TABLES = ("marts.mining_dfg", "marts.mining_start_end", "marts.mining_variants", "marts.mining_bottleneck_edges",
           "marts.mining_bottleneck_activities", "marts.mining_rework", "marts.mining_conformance",
@@ -80,6 +87,7 @@ class CaseTypeMining:
     events: int
     xes_path: Path | None = None
     xes_log: str = "none"  # "full", "variants" (one case per variant) or "none" (no cases)
+    pseudonymised_xes_path: Path | None = None  # the analyst role's copy (pseudonymised_xes)
 
 
 @dataclass
@@ -166,20 +174,48 @@ def check_conformance(con: duckdb.DuckDBPyConnection, log: CaseTypeLog, schema: 
     return checked, per_case, deviations
 
 
+def case_patients(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str] | None:
+    """Each case's patient (MRN), for a log with a patient_mrn column; None for one without."""
+    if PATIENT_COLUMN not in relation_columns(con, relation):
+        return None
+    rows = con.execute(Template(_sql("case_patients.sql")).substitute(relation=check_relation(relation))).fetchall()
+    return dict(rows)
+
+
+def pseudonymised_xes(frame: pd.DataFrame, case_type: str, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
+    """A full log's XES frame (pm4py's column names) with pseudonyms for its case ids (a journey's referral, a
+    claim's CLM01) and its patients."""
+    return pseudonymise_frame(frame, pseudonymiser, {PM4PY_CASE_ID: CASE_ID_KINDS[case_type],
+                                                     XES_PATIENT: "patient"}, drop=())
+
+
 def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_dir: Path,
-               schema: EventLogSchema = EVENT_LOG) -> CaseTypeMining:
+               schema: EventLogSchema = EVENT_LOG, pseudonymiser: Pseudonymiser | None = None,
+               pseudonymised_dir: Path | None = None) -> CaseTypeMining:
     """Write the case type's log to `<exports_dir>/event_log_<case_type>.xes` with pm4py.write_xes: the full log
-    under FULL_LOG_MAX_EVENTS events, else the variant-collapsed log. Nothing is written for no cases."""
+    under FULL_LOG_MAX_EVENTS events (with each case's patient, when the log names them), else the
+    variant-collapsed log. Nothing is written for no cases. Given a pseudonymiser, the same log with pseudonyms
+    (`pseudonymised_xes`) goes to the same name in `pseudonymised_dir`; a variant-collapsed log, whose case ids
+    are variant numbers, is written there as it is."""
     import pm4py  # imported here: pm4py takes a few seconds to import
 
+    if (pseudonymiser is None) != (pseudonymised_dir is None):
+        raise ValueError("a pseudonymised XES needs both its folder and a pseudonymiser")
     path = exports_dir / f"event_log_{mined.case_type}.xes"
+    hidden_path = pseudonymised_dir / path.name if pseudonymised_dir is not None else None
     if mined.variants.empty:
-        path.unlink(missing_ok=True)
+        for stale in (path, hidden_path):
+            if stale is not None:
+                stale.unlink(missing_ok=True)
         mined.xes_path, mined.xes_log = None, "none"
         return mined
     if mined.events < FULL_LOG_MAX_EVENTS:
-        frame = events_frame(con, case_type_log(mined.case_type).relation, schema)
+        relation = case_type_log(mined.case_type).relation
+        frame = events_frame(con, relation, schema)
         frame = frame[[schema.case_id, schema.activity, schema.timestamp]]
+        patients = case_patients(con, relation)
+        if patients is not None:
+            frame[XES_PATIENT] = frame[schema.case_id].map(patients).astype("string")
         mined.xes_log = "full"
     else:
         counts = variant_counts(mined.variants)
@@ -189,11 +225,16 @@ def export_xes(con: duckdb.DuckDBPyConnection, mined: CaseTypeMining, exports_di
         mined.xes_log = "variants"
     frame = frame.rename(columns={schema.case_id: PM4PY_CASE_ID, schema.activity: PM4PY_ACTIVITY,
                                   schema.timestamp: PM4PY_TIMESTAMP})
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # pm4py's advice to install a faster exporter
-        pm4py.write_xes(frame, str(path), case_id_key=PM4PY_CASE_ID, show_progress_bar=False)
-    mined.xes_path = path
+    written = [(frame, path)]
+    if pseudonymiser is not None:
+        hidden = pseudonymised_xes(frame, mined.case_type, pseudonymiser) if mined.xes_log == "full" else frame
+        written.append((hidden, hidden_path))
+    for one, target in written:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # pm4py's advice to install a faster exporter
+            pm4py.write_xes(one, str(target), case_id_key=PM4PY_CASE_ID, show_progress_bar=False)
+    mined.xes_path, mined.pseudonymised_xes_path = path, hidden_path
     return mined
 
 
@@ -234,12 +275,18 @@ def write_tables(con: duckdb.DuckDBPyConnection, mined: list[CaseTypeMining]) ->
 
 
 def mine_event_log(con: duckdb.DuckDBPyConnection, exports_dir: Path, relation: str = EVENT_LOG_RELATION,
-                   case_types: tuple[str, ...] = CASE_TYPES) -> MiningResult:
-    """Mine every case type of the event log: the tables replaced, one XES file per case type."""
-    mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir)
+                   case_types: tuple[str, ...] = CASE_TYPES, pseudonymiser: Pseudonymiser | None = None,
+                   pseudonymised_dir: Path | None = None) -> MiningResult:
+    """Mine every case type of the event log: the tables replaced, one XES file per case type and the OCEL file;
+    given a pseudonymiser, their pseudonymised copies in `pseudonymised_dir` too."""
+    mined = [export_xes(con, mine_case_type(con, case_type, relation), exports_dir,
+                        pseudonymiser=pseudonymiser, pseudonymised_dir=pseudonymised_dir)
              for case_type in case_types]
     rows = write_tables(con, mined)
-    return MiningResult(mined, rows, write_ocel(con, relation, exports_dir / OCEL_FILE))
+    hidden_ocel = pseudonymised_dir / OCEL_FILE if pseudonymised_dir is not None else None
+    ocel = write_ocel(con, relation, exports_dir / OCEL_FILE, pseudonymised_path=hidden_ocel,
+                      pseudonymiser=pseudonymiser)
+    return MiningResult(mined, rows, ocel)
 
 
 def top_variants_markdown(result: MiningResult, top: int = TOP_VARIANTS) -> str:
@@ -260,12 +307,16 @@ def top_variants_markdown(result: MiningResult, top: int = TOP_VARIANTS) -> str:
     kinds={"duckdb", "python"},
     description="Process maps (directly-follows graph, start and end activities) and variants of marts.event_log "
                 "per case type, into marts.mining_dfg, marts.mining_start_end and marts.mining_variants; one XES "
-                "file per case type in the exports folder.",
+                "file per case type and an OCEL 2.0 file in the exports folder, and their copies with pseudonymous "
+                "ids for the analyst role in its pseudonymised/ folder.",
 )
 def event_log_mining(context: AssetExecutionContext, warehouse: WarehouseResource,
                      exports: ExportsResource) -> MaterializeResult:
+    pseudonymiser = exports.pseudonymiser()
+    hidden_dir = exports.pseudonymised_dir if pseudonymiser is not None else None
     with warehouse.connect() as con:
-        result = mine_event_log(con, Path(exports.exports_dir))
+        result = mine_event_log(con, Path(exports.exports_dir), pseudonymiser=pseudonymiser,
+                                pseudonymised_dir=hidden_dir)
     metadata: dict[str, MetadataValue] = {
         f"rows_{name.removeprefix('marts.')}": MetadataValue.int(rows) for name, rows in result.rows.items()}
     metadata["top_variants"] = MetadataValue.md(top_variants_markdown(result))
@@ -280,4 +331,7 @@ def event_log_mining(context: AssetExecutionContext, warehouse: WarehouseResourc
             f"{ocel.path}: {ocel.events:,} events of the cases started {ocel.case_start_from} to {ocel.case_start_to}"
             f"{' (the whole log)' if ocel.full_log else ''}; objects "
             + ", ".join(f"{kind} {n:,}" for kind, n in ocel.objects.items()))
+    metadata["pseudonymised_exports"] = MetadataValue.text(
+        f"{hidden_dir} (XES and OCEL, ids pseudonymised with the practice secret)" if hidden_dir is not None
+        else "none: no practice secret configured")
     return MaterializeResult(metadata=metadata)
