@@ -22,7 +22,8 @@ What each resource type gives (every other field is left in the source):
   else onsetDateTime.
 - Observation -> fhir_observations, every code (staging keeps PHQ-9 and GAD-7). value = valueInteger,
   else valueQuantity.value, else valueString when it is a plain decimal number (the US Core PHQ-9 total
-  example writes valueString "12"); any other value (a non-numeric string, a CodeableConcept) -> None.
+  example writes valueString "12"); any other value (a non-numeric string, a CodeableConcept, a number no
+  double holds) -> None.
   effective_at = effectiveDateTime, else effectiveInstant, else effectivePeriod.start.
 - DocumentReference -> fhir_document_references. note_text = content[0].attachment.data base64-decoded
   as UTF-8 when the attachment's media type (contentType before any ";") is text/* or not given. Data
@@ -49,11 +50,13 @@ should hold only `<Type>` resources, so a line of another type is quarantined
 types no raw table takes (Organization, Claim, Immunization ...) are counted as read and skipped.
 
 Quarantine rules, each with "line N", the resource id when there is one, and the line as read:
-`not_utf8`, `invalid_json`, `not_a_resource` (JSON but no resourceType), `unexpected_resource_type`,
-`missing_key` (no id; a Patient without MRN; a Practitioner without NPI), `timestamp_without_offset`,
-`unparseable_timestamp`, `undecodable_attachment`, `invalid_fhir` (only with `validate=True`, which
-checks each resource we load against the fhir.resources models: ~55 us a resource, too slow for the
-load path), and `malformed_resource` (a shape the reader could not follow; not expected in practice).
+`not_utf8` (bytes that are not UTF-8, or a JSON escape of a lone surrogate such as "\\ud800", which json.loads
+accepts but no UTF-8 text can hold), `invalid_json`, `not_a_resource` (JSON but no resourceType),
+`unexpected_resource_type`, `missing_key` (no id; a Patient without MRN; a Practitioner without NPI),
+`timestamp_without_offset`, `unparseable_timestamp`, `undecodable_attachment`, `invalid_fhir` (only with
+`validate=True`, which checks each resource we load against the fhir.resources models: ~55 us a resource,
+too slow for the load path), and `malformed_resource` (a shape the reader could not follow; not expected in
+practice).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ _DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
 _DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, under errors="surrogateescape"
 _WHITESPACE = re.compile(r"\s+")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # a JSON escape of a UTF-16 surrogate, paired or not
 
 
 class _Reject(Exception):
@@ -198,7 +202,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a JSON integer beyond any double (FHIR integers are 32-bit): like inf, no value
+            return None
     elif isinstance(value, str) and _DECIMAL.fullmatch(value):
         number = float(value)
     else:
@@ -388,6 +395,19 @@ _MAPPERS: dict[str, Callable[[dict, str | None], dict]] = {
 }
 
 
+def _a(word: str) -> str:
+    return "an" if word[:1] in "AEIOU" else "a"
+
+
+def _holds_lone_surrogate(resource: object) -> bool:
+    """True when a string of the parsed JSON holds a surrogate without its pair (json.loads lets them through)."""
+    try:
+        json.dumps(resource, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def file_resource_type(source_file: str) -> str | None:
     """The resource type a bulk file's name says it holds ("Patient.000.ndjson" -> "Patient"), or None."""
     match = _TYPED_FILE.fullmatch(source_file.replace("\\", "/").rsplit("/", 1)[-1])
@@ -436,9 +456,14 @@ def read_ndjson(data: bytes, *, delivery: str, source_file: str, file_sha256: st
         try:
             resource = json.loads(line)
         except ValueError as exc:
-            reason = f"not valid JSON: {exc.msg} at character {exc.colno}" if isinstance(
+            reason = f"not valid JSON: {exc.msg} (character {exc.colno})" if isinstance(
                 exc, json.JSONDecodeError) else f"not valid JSON: {exc}"
             reject(lineno, line, expected_table, "invalid_json", reason)
+            continue
+        if "\\u" in line and _SURROGATE_ESCAPE.search(line) and _holds_lone_surrogate(resource):
+            reject(lineno, line, expected_table, "not_utf8",
+                   "the line escapes a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which is not a "
+                   "Unicode character, so its text cannot be stored")
             continue
         resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
         if not isinstance(resource_type, str) or not resource_type:
@@ -450,7 +475,8 @@ def read_ndjson(data: bytes, *, delivery: str, source_file: str, file_sha256: st
         table = TABLE_FOR_TYPE.get(resource_type)
         if expected is not None and resource_type != expected:
             reject(lineno, line, table or expected_table, "unexpected_resource_type",
-                   f"a {resource_type} resource in a file named for {expected} resources", resource_id)
+                   f"{_a(resource_type)} {resource_type} resource in a file named for {expected} resources",
+                   resource_id)
             continue
         if table is None:
             skipped_by_kind[resource_type] = skipped_by_kind.get(resource_type, 0) + 1

@@ -24,9 +24,12 @@ What is read, loop by loop (the TR3s' names):
 Quarantine rules, largest part first: `empty_file`, `missing_isa` (text that does not start with an
 ISA: the file), `malformed_isa`, `truncated_interchange` (no IEA: the interchange),
 `text_outside_interchange`, `segment_outside_transaction`, `missing_se`, `segment_count_mismatch`,
-`invalid_segment_id`, `unexpected_transaction_set`, `unsupported_version` (the transaction),
-`unparseable_value`, `missing_key`, `unknown_claim_status`, `duplicate_claim_id`, `negative_charge`
-(the claim, claim payment or acknowledgement; or its transaction or PLB, see below). Each row names
+`invalid_segment_id`, `undeclared_separator` (the interchange or transaction in which the separators
+change without a new ISA: the elements of a segment separated by another character, or segments
+ending with another terminator so that they run together), `unexpected_transaction_set`,
+`unsupported_version` (the transaction), `unparseable_value`, `missing_key`, `unknown_claim_status`,
+`duplicate_claim_id`, `negative_charge` (a CLM02 or an SV102 below zero; these quarantine the claim,
+claim payment or acknowledgement, or its transaction or PLB, see below). Each row names
 the segment (`segment 57 (CLP)`, or `file`), says what is wrong in plain words, and carries the
 offending segments joined back with their terminators (cut at about 4 KB).
 
@@ -35,6 +38,12 @@ A record, for the counts, is a claim (837 CLM), a claim payment (835 CLP) or a c
 quarantined part counts as quarantined; a quarantined part that holds no record at all (a 999, a
 transaction with no claims, stray text, a bad PLB) counts as one, so that a rejected file never
 reads as an empty one.
+
+Balances across records are the contracts' (`data_contracts`): CLM02 against the SV102s, CLP03 − CLP04
+against the CAS amounts, BPR02 against the CLP04s minus the PLBs. Since a remittance's claim payments
+quarantined here are not among the rows the contracts see, `unloaded_paid` gives, per remittance that
+lost some, their CLP04 minus the amounts of its PLBs quarantined here, so BPR02 is balanced against the
+claims as sent and one bad claim payment does not take its remittance's good ones along.
 
 Decisions:
 
@@ -92,7 +101,13 @@ RAW_TEXT_LIMIT = 4000  # characters of raw_text kept in a quarantine row
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_CENT = Decimal("0.01")
+_MONEY_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2)
+_QUANTITY_LIMIT = Decimal(10) ** 8  # DECIMAL(10,2)
 _MONEY = re.compile(r"-?(?:\d+\.?\d*|\.\d+)\Z")
+_FOREIGN_SEPARATOR = re.compile(r"([A-Z][A-Z0-9]{1,2})([^A-Za-z0-9\s])")  # a segment id, then a separator
+_RUN_TOGETHER = re.compile(r"([^A-Za-z0-9\s])([A-Z][A-Z0-9]{1,2})\Z")  # '0!SBR': a terminator, then the next id
+_RUN_TOGETHER_CLAIM = re.compile(r"[^A-Za-z0-9\s](?:CLM|CLP)\Z")
 _ENVELOPE = frozenset({"ISA", "GS", "GE", "IEA", "TA1"})
 _TRANSACTION_BREAK = frozenset({"SE", "ST", "GS", "GE", "IEA", "ISA"})
 _CLAIM_END_837 = frozenset({"CLM", "HL", "SE"})
@@ -120,6 +135,9 @@ _date_cache: dict[str, date] = {}
 @dataclass(slots=True)
 class X12ReadResult(ReadResult):
     transaction_sets: list[str] = field(default_factory=list)  # ST01 of every transaction seen, in order
+    # remittance_key -> CLP04 of its claim payments quarantined here minus the amounts of its PLBs quarantined
+    # here (None when one of them is not a number), for the contracts' BPR02 balance; absent when none was.
+    unloaded_paid: dict[str, Decimal | None] = field(default_factory=dict)
 
 
 class _Reject(Exception):
@@ -139,13 +157,30 @@ def _v(f: list[str], i: int) -> str | None:
 
 
 def _decimal(value: str, what: str) -> Decimal:
+    """A money amount: a number the raw tables' DECIMAL(18,2) holds exactly (whole cents, under 10^16)."""
     found = _money_cache.get(value)
     if found is None:
         if not _MONEY.match(value):
             raise _Reject("unparseable_value", f"{what} is {value!r}, which is not a number")
         found = Decimal(value)
+        # Stored as it is, or not at all: rounding would change the amount, and DuckDB refuses the excess.
+        if abs(found) >= _MONEY_LIMIT:
+            raise _Reject("unparseable_value", f"{what} is {value!r}, too large for an amount (at most 16 digits "
+                                               f"before the decimal point)")
+        if found != found.quantize(_CENT):
+            raise _Reject("unparseable_value", f"{what} is {value!r}, which is a fraction of a cent (more than two "
+                                               f"decimal places)")
         if len(_money_cache) < 50_000:
             _money_cache[value] = found
+    return found
+
+
+def _quantity(value: str, what: str) -> Decimal:
+    """A quantity (units, CAS quantity): whole hundredths under 10^8, as DECIMAL(10,2) holds them."""
+    found = _decimal(value, what)
+    if abs(found) >= _QUANTITY_LIMIT:
+        raise _Reject("unparseable_value", f"{what} is {value!r}, too large for a quantity (at most 8 digits "
+                                           f"before the decimal point)")
     return found
 
 
@@ -161,11 +196,16 @@ def _optional_money(f: list[str], i: int, what: str) -> Decimal | None:
     return _decimal(value, what) if value else None
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes '²' or '١', which int() then refuses or X12 does not allow."""
+    return value.isascii() and value.isdigit()
+
+
 def _date(value: str, what: str) -> date:
     found = _date_cache.get(value)
     if found is None:
         try:
-            if len(value) != 8 or not value.isdigit():
+            if len(value) != 8 or not _digits(value):
                 raise ValueError
             found = date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
@@ -200,7 +240,7 @@ def _period_start(f: list[str], qualifier_at: int, what: str) -> date | None:
 
 def _time_of_day(value: str, what: str) -> tuple[int, int, int, int]:
     """HHMM, HHMMSS, HHMMSSD or HHMMSSDD (X12 TM) as hour, minute, second, microsecond."""
-    if len(value) not in (4, 6, 7, 8) or not value.isdigit():
+    if len(value) not in (4, 6, 7, 8) or not _digits(value):
         raise _Reject("unparseable_value", f"{what} is {value!r}, which is not an HHMM or HHMMSS time")
     hour, minute = int(value[:2]), int(value[2:4])
     second = int(value[4:6]) if len(value) >= 6 else 0
@@ -229,6 +269,7 @@ class _Reader:
         self.loaded = 0
         self.quarantined = 0
         self.sets: list[str] = []
+        self.unloaded_paid: dict[str, Decimal | None] = {}
         self.delimiters = Delimiters("*", ":", "^", "~")
 
     # ---------------------------------------------------------------------------- quarantine rows
@@ -326,6 +367,15 @@ class _Reader:
             return
         if not ic.complete:
             records = _count_records(segments, 0, count)
+            switched = _separator_switch(segments, 0, count, base, ic.delimiters)
+            if switched is not None:
+                at, change = switched
+                self._quarantine_part(
+                    segments, 0, count, base, table=None, location_index=at, rule="undeclared_separator",
+                    reason=(f"interchange {control} (ISA at segment {base}): {change}; neither the rest of the "
+                            f"interchange nor its IEA can be read, so {_records_phrase(records)}"),
+                    record_key=control)
+                return
             self._quarantine_part(
                 segments, 0, count, base, table=None, location_index=0, rule="truncated_interchange",
                 reason=(f"interchange {control} (ISA at segment {base}) has no IEA: it stops after segment "
@@ -358,12 +408,15 @@ class _Reader:
                 else:
                     st02 = _v(f, 2)
                     stop = f"segment {base + end} ({segments[end][0]})" if end < count else "the end of the file"
+                    switched = _separator_switch(segments, index, end, base, self.delimiters)
+                    at, rule = (switched[0], "undeclared_separator") if switched else (index, "missing_se")
+                    reason = (f"transaction {st02} (ST at segment {base + index}): {switched[1]}; its SE cannot be "
+                              f"found, so none of its records is loaded" if switched else
+                              f"transaction {st02} (ST at segment {base + index}) has no SE: it runs into {stop}, "
+                              f"so where it ends cannot be told; none of its records is loaded")
                     self._quarantine_part(
-                        segments, index, end, base, table=_TRANSACTION_TABLE.get(_v(f, 1) or ""), location_index=index,
-                        rule="missing_se",
-                        reason=(f"transaction {st02} (ST at segment {base + index}) has no SE: it runs into {stop}, "
-                                f"so where it ends cannot be told; none of its records is loaded"),
-                        record_key=st02)
+                        segments, index, end, base, table=_TRANSACTION_TABLE.get(_v(f, 1) or ""), location_index=at,
+                        rule=rule, reason=reason, record_key=st02)
                     self.sets.append(_v(f, 1) or "")
                     index = end
             elif seg_id == "GS":
@@ -405,6 +458,11 @@ class _Reader:
             reject(*verdict)
             return
         if bad is not None:
+            switched = _separator_switch(segments, bad, bad + 1, base, self.delimiters)
+            if switched is not None:
+                reject("undeclared_separator", f"transaction {control}: {switched[1]}; its loops cannot be told, "
+                                               f"so none of the transaction's records is loaded", bad)
+                return
             reject("invalid_segment_id",
                    f"transaction {control}: segment {base + bad} has {segments[bad][0]!r} where a segment id (a "
                    f"letter and one or two letters or digits) must be, so the loop it belonged to cannot be "
@@ -412,9 +470,10 @@ class _Reader:
             return
         declared = _v(segments[se], 1)
         actual = se - st + 1
-        if not (declared and declared.isdigit() and int(declared) == actual):
+        if not (declared and _digits(declared) and int(declared) == actual):
+            said = f"SE01 says {declared} segments" if declared else "SE01 (the segment count) is empty"
             reject("segment_count_mismatch",
-                   f"transaction {control}: SE01 says {declared or 'nothing'} segments but ST..SE holds {actual}, "
+                   f"transaction {control}: {said} but ST..SE holds {actual}, "
                    f"so segments were lost or added in transit; none of its records is loaded", se)
             return
         try:
@@ -487,9 +546,9 @@ class _Reader:
                         gid = g[0]
                         if gid == "LX":
                             number_text = _v(g, 1)
-                            if number_text is None or not number_text.isdigit():
+                            if number_text is None or not _digits(number_text) or len(number_text) > 6:
                                 raise _Reject("unparseable_value", f"LX01 (line number) is {number_text!r}, "
-                                              f"not a whole number")
+                                              f"not a whole number of at most 6 digits")
                             line = {
                                 "claim_key": key, "line_number": int(number_text), "procedure_code": None,
                                 "modifiers": None, "charge": None, "units": None, "place_of_service": None,
@@ -506,8 +565,12 @@ class _Reader:
                                 modifiers = [m for m in procedure[2:6] if m]
                                 line["modifiers"] = ",".join(modifiers) if modifiers else None
                                 line["charge"] = _required_money(g, 2, "SV102 (line charge)")
+                                if line["charge"] < 0:
+                                    raise _Reject("negative_charge", f"SV102 (line charge) of service line "
+                                                  f"{line['line_number']} is {g[2]}: a service cannot charge a "
+                                                  f"negative amount")
                                 units = _v(g, 4)
-                                line["units"] = _decimal(units, "SV104 (units)") if units else None
+                                line["units"] = _quantity(units, "SV104 (units)") if units else None
                                 line["place_of_service"] = _v(g, 5)
                             elif gid == "DTP" and len(g) > 1 and g[1] == "472" and line["service_date"] is None:
                                 line["service_date"] = _period_start(g, 2, "DTP03 (date of service)")
@@ -600,6 +663,9 @@ class _Reader:
         amount = credit_debit = method = paid_on = trace = None
         payer_name = payer_n104 = payer_2u = payee_npi = None
         party = None
+        # What the claim payments and PLBs quarantined here add to BPR02's balance (None: an amount does not
+        # parse), so the contracts check the remittance against its claims as sent, not only those loaded.
+        unloaded: Decimal | None = _ZERO
         index = st + 1
         while index < se:
             f = segments[index]
@@ -645,7 +711,7 @@ class _Reader:
                                 "modifiers": ",".join(modifiers) if modifiers else None,
                                 "charge": _required_money(g, 2, "SVC02 (line charge)"),
                                 "paid": _required_money(g, 3, "SVC03 (line paid)"),
-                                "units": _decimal(units, "SVC05 (units paid)") if units else _ONE,
+                                "units": _quantity(units, "SVC05 (units paid)") if units else _ONE,
                                 "service_date": None, "_delivery": delivery, "_source_file": source_file,
                                 "_file_sha256": sha, "_position": base + at,
                             }
@@ -672,6 +738,7 @@ class _Reader:
                             if service is None and rendering is None and _v(g, 1) == "82":
                                 rendering = _v(g, 9)
                 except _Reject as exc:
+                    unloaded = _add_amounts(unloaded, f[4:5], 1)
                     location = exc.index if exc.index is not None else at
                     rejected.append((segments, index, end, base, {
                         "table": "x12_claim_payments", "location_index": location, "rule": exc.rule,
@@ -718,12 +785,15 @@ class _Reader:
                 try:
                     provider.extend(_plb(f, remittance_key, component, delivery, source_file, sha, base + index))
                 except _Reject as exc:
+                    unloaded = _add_amounts(unloaded, [a for a in f[4:15:2] if a], -1)
                     rejected.append((segments, index, index + 1, base, {
                         "table": "x12_provider_adjustments", "location_index": index, "rule": exc.rule,
                         "reason": f"provider adjustment (PLB at segment {base + index}) of transaction {control}: "
                                   f"{exc.reason}; the rest of the remittance is loaded",
                         "record_key": control}))
             index += 1
+        if rejected:
+            self.unloaded_paid[remittance_key] = unloaded
         remittance = {
             "remittance_key": remittance_key, "payer_id": payer_2u or payer_n104 or sender,
             "payer_name": payer_name, "payment_amount": amount, "credit_debit": credit_debit,
@@ -829,7 +899,7 @@ def _cas(g: list[str], claim_key: str, service_key: str | None, out: list[dict],
             "claim_payment_key": claim_key, "service_payment_key": service_key, "level": level,
             "group_code": group, "reason_code": reason,
             "amount": _decimal(amount_text, f"CAS{at + 1:02d} (amount of adjustment {group}-{reason})"),
-            "quantity": _decimal(quantity_text, f"CAS{at + 2:02d} (quantity of adjustment {group}-{reason})")
+            "quantity": _quantity(quantity_text, f"CAS{at + 2:02d} (quantity of adjustment {group}-{reason})")
             if quantity_text else None,
             "_delivery": delivery, "_source_file": source_file, "_file_sha256": sha, "_position": position,
         })
@@ -866,6 +936,40 @@ def _plb(f: list[str], remittance_key: str, component: str, delivery: str, sourc
     return out
 
 
+def _add_amounts(total: Decimal | None, amounts: list[str], sign: int) -> Decimal | None:
+    """`total` plus `sign` times each amount as written; None once one is missing or not a number."""
+    if total is None or not amounts or not all(_MONEY.match(a) for a in amounts):
+        return None
+    return total + sign * sum((Decimal(a) for a in amounts), _ZERO)
+
+
+def _separator_switch(segments: list[list[str]], start: int, end: int, base: int,
+                      delimiters: Delimiters) -> tuple[int, str] | None:
+    """Where segments[start:end] stop using the separators their ISA declares, and how, in plain words; or None.
+
+    Two signs. A segment id running into a character other than the element separator ('HL|3|1|22|0' read
+    with '*' declared): elements are separated by another character. Elements ending in a character and a
+    segment id seen elsewhere in the part, twice or more with the same character ('0!SBR', 'CI!NM1'): segments
+    end with another terminator, so they run together. Asked only of a part already rejected, to say why.
+    """
+    ids = {f[0] for f in segments[start:end] if SEGMENT_ID.match(f[0])}
+    for index in range(start, end):
+        f = segments[index]
+        shown = delimiters.element.join(f)[:40]
+        found = _FOREIGN_SEPARATOR.match(f[0])
+        if found and not SEGMENT_ID.match(f[0]) and found.group(2) != delimiters.element:
+            return index, (f"from segment {base + index} ({shown!r}) on, elements are separated by {found.group(2)!r} "
+                           f"where the ISA declares {delimiters.element!r}: the separators changed without a new "
+                           f"ISA header")
+        ends = [m.group(1) for element in f[1:] if (m := _RUN_TOGETHER.search(element)) and m.group(2) in ids]
+        if len(ends) >= 2 and ends.count(ends[0]) >= 2 and ends[0] not in (
+                delimiters.segment, delimiters.component, delimiters.repetition):
+            return index, (f"from segment {base + index} ({shown!r}) on, segments end with {ends[0]!r} where the "
+                           f"ISA declares {delimiters.segment!r}, so they run together: the separators changed "
+                           f"without a new ISA header")
+    return None
+
+
 def _count_records(segments: list[list[str]], start: int, end: int) -> int:
     """Claims, claim payments and claim acknowledgements (TRN*2 in a patient-level HL) in segments[start:end]."""
     count = 0
@@ -875,10 +979,14 @@ def _count_records(segments: list[list[str]], start: int, end: int) -> int:
         seg_id = f[0]
         if seg_id == "CLM" or seg_id == "CLP":
             count += 1
+        elif seg_id[:3] in ("CLM", "CLP") and _FOREIGN_SEPARATOR.match(seg_id):
+            count += 1  # a claim written with an element separator the ISA does not declare
         elif seg_id == "HL":
             patient_level = len(f) > 3 and f[3] in ("PT", "22", "23")
         elif seg_id == "TRN" and patient_level and len(f) > 1 and f[1] == "2":
             count += 1
+        # Claims that ran into the segment before them (segments ended with another terminator than the ISA's).
+        count += sum(1 for element in f[1:] if _RUN_TOGETHER_CLAIM.search(element))
     return count
 
 
@@ -956,4 +1064,5 @@ def read_x12(text: str, *, delivery: str, source_file: str, file_sha256: str,
         records_loaded=reader.loaded,
         records_quarantined=reader.quarantined,
         transaction_sets=reader.sets,
+        unloaded_paid=reader.unloaded_paid,
     )

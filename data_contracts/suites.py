@@ -141,9 +141,12 @@ PM_SUITES: dict[str, list[Rule]] = {
     ],
 }
 
+HELD_ENCOUNTER = ("arrived", "triaged", "in-progress", "onleave", "finished")
+
 FHIR_SUITES: dict[str, list[Rule]] = {
     "fhir_patients": [not_null("resource_id"), not_null("mrn"),
-                      in_set("gender", ("male", "female", "other", "unknown"), allow_empty=True)],
+                      in_set("gender", ("male", "female", "other", "unknown"), allow_empty=True),
+                      not_in_future("birth_date")],
     "fhir_practitioners": [not_null("resource_id"), not_null("npi"), npi("npi")],
     "fhir_encounters": [
         not_null("resource_id"), not_null("period_start"),
@@ -152,11 +155,17 @@ FHIR_SUITES: dict[str, list[Rule]] = {
         regex("cpt_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code"),
         derived("out_of_order", "period_end", "period.end is before period.start",
                 lambda df: ~(df["period_end"] < df["period_start"]).fillna(False)),
+        # A planned or cancelled encounter may lie ahead; one that took place may not.
+        derived("future_timestamp", "period_start",
+                "period.start of an encounter that took place is later than the delivery that carries it",
+                lambda df: checks.not_after_delivery(df["period_start"], df["_delivery"])
+                | ~df["status"].isin(HELD_ENCOUNTER)),
     ],
     "fhir_conditions": [not_null("resource_id"),
-                        regex("icd10_code", ICD10_SHAPE, "an ICD-10-CM code", "unknown_code")],
+                        regex("icd10_code", ICD10_SHAPE, "an ICD-10-CM code", "unknown_code"),
+                        not_in_future("recorded_at")],
     "fhir_observations": [
-        not_null("resource_id"), not_null("effective_at"),
+        not_null("resource_id"), not_null("effective_at"), not_in_future("effective_at"),
         derived("out_of_range", "value", "a PHQ-9 total is 0-27 and a GAD-7 total 0-21",
                 lambda df: ~(((df["loinc_code"] == "44261-6") & ~df["value"].between(0, 27))
                                   | ((df["loinc_code"] == "70274-6") & ~df["value"].between(0, 21))).fillna(False)),
@@ -165,6 +174,7 @@ FHIR_SUITES: dict[str, list[Rule]] = {
         not_null("resource_id"),
         derived("missing_value", "signed_at", "a final note has no signature date",
                 lambda df: ~((df["doc_status"] == "final") & df["signed_at"].isna())),
+        not_in_future("signed_at"),
     ],
 }
 
@@ -178,8 +188,14 @@ X12_SUITES: dict[str, list[Rule]] = {
         not_null("claim_id"), in_set("frequency_code", ("1", "7", "8")),
         regex("place_of_service", POS_SHAPE, "a two-digit place of service code", "unknown_code"),
         npi("rendering_npi"), npi("billing_npi"),
-        derived("unbalanced_claim", "total_charge", "CLM02 is not the sum of its service-line charges",
+        derived("unbalanced_claim", "total_charge",
+                "CLM02 (the claim's total charge) is not the sum of its service lines' charges (SV102)",
                 lambda df: _balanced(df, "total_charge", "_line_charges")),
+        derived("future_date", "submitted_at_local",
+                "a service line's date of service (DTP*472) is after the day the claim was created (BHT04): a "
+                "claim cannot bill a service that has not happened yet",
+                lambda df: ~(df["_last_service_date"] > pd.to_datetime(df["submitted_at_local"]).dt.normalize())
+                .fillna(False)),
     ],
     "x12_claim_lines": [regex("procedure_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code"),
                         regex("place_of_service", POS_SHAPE, "a two-digit place of service code", "unknown_code"),
@@ -187,14 +203,16 @@ X12_SUITES: dict[str, list[Rule]] = {
     "x12_remittances": [
         not_null("payment_date"),
         derived("unbalanced_835", "payment_amount",
-                "BPR02 is not the sum of CLP04 minus the PLB adjustments",
-                lambda df: _balanced(df, "payment_amount", "_expected_payment")),
+                "BPR02 (the payment) is not the sum of the claim payments' CLP04 minus the PLB adjustments: the "
+                "remittance does not balance",
+                lambda df: _balanced(df, "payment_amount", "_expected_payment") | df["_expected_payment"].isna()),
     ],
     "x12_claim_payments": [
         not_null("claim_id"),
         in_set("status_code", ("1", "2", "3", "4", "19", "20", "21", "22", "23", "25")),
         derived("unbalanced_claim_payment", "paid",
-                "charge minus paid is not the sum of the claim's CAS adjustments",
+                "CLP03 (charge) minus CLP04 (paid) is not the sum of the claim's CAS adjustments (claim and "
+                "service level): the claim payment does not balance",
                 lambda df: _balanced(df, "_charge_minus_paid", "_adjustments")),
     ],
     "x12_service_payments": [regex("procedure_code", CPT_SHAPE, "a CPT or HCPCS code", "unknown_code"),

@@ -9,9 +9,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from synthetic.config import GeneratorConfig
 from synthetic.generate import generate
+
+# Property tests (tests/test_reader_properties.py): "ci", the default, runs the same examples on every run;
+# HYPOTHESIS_PROFILE=long tries 30 times as many, new ones on each run (about 30 min).
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("long", max_examples=3000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REAL_FIXTURES = SHARED / "fixtures" / "real"

@@ -11,6 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -23,7 +24,7 @@ from connectors.pm_reader import read_pm_csv
 from connectors.raw_ddl import create_raw_schema
 from connectors.raw_tables import BY_NAME, LEDGER, PM_FILES, QUARANTINE, RawTable
 from connectors.read_result import ReadResult, quarantine_record
-from connectors.x12_reader import read_x12
+from connectors.x12_reader import X12ReadResult, read_x12
 from data_contracts.validate import TableOutcome, apply_contracts
 
 SOURCES = ("ehr", "pm", "payer")
@@ -184,6 +185,8 @@ class _Batch:
     reader_quarantine: list[dict] = field(default_factory=list)
     stats: list[FileStats] = field(default_factory=list)
     rows: int = 0
+    # "<file>|<remittance_key>" -> what the 835 claims and PLBs the reader quarantined add to BPR02's balance
+    unloaded_paid: dict[str, Decimal | None] = field(default_factory=dict)
 
 
 def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
@@ -215,6 +218,9 @@ def load_deliveries(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
             batch.candidates[table].extend(rows)
             batch.rows += len(rows)
         batch.reader_quarantine.extend(result.quarantine)
+        if isinstance(result, X12ReadResult):
+            for key, amount in result.unloaded_paid.items():
+                batch.unloaded_paid[f"{file.relative}|{key}"] = amount
         report.warnings.extend(f"{file.relative}: {warning}" for warning in result.warnings)
         batch.stats.append(FileStats(
             file=file, sha256=sha, kind=_kind(file), size=len(data), read=result.records_read,
@@ -232,7 +238,7 @@ def _flush(con: duckdb.DuckDBPyConnection, source: str, batch: _Batch, report: L
     """Run the contracts on a batch and write it: raw rows, quarantine and ledger in one transaction."""
     if not batch.stats:
         return
-    outcome = apply_contracts(dict(batch.candidates))
+    outcome = apply_contracts(dict(batch.candidates), unloaded_paid=batch.unloaded_paid)
     contract_rejects: dict[str, int] = defaultdict(int)  # file -> records the contracts rejected
     for row in outcome.quarantine:
         if row["table_name"] in RECORD_TABLES[source]:
