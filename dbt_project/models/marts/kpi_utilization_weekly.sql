@@ -12,7 +12,10 @@ completed as (
     select
         coalesce(encounter_clinician_npi, clinician_npi) as clinician_npi,
         cast({{ dbt.date_trunc('week', lantern.to_local_timestamp('session_start_at')) }} as date) as week_start,
-        coalesce(session_minutes, scheduled_minutes) / 60.0 as session_hours
+        -- whole milliseconds: their sum is exact, where a sum of fractional hours as doubles depends on the
+        -- order the rows come in, and with it on the order the deliveries were loaded
+        cast(round(coalesce(session_minutes, scheduled_minutes) * 60000) as {{ dbt.type_bigint() }})
+            as session_milliseconds
     from sessions
     where is_completed
         and coalesce(encounter_clinician_npi, clinician_npi) is not null
@@ -23,7 +26,7 @@ by_week as (
         clinician_npi,
         week_start,
         count(*) as completed_sessions,
-        sum(session_hours) as completed_session_hours
+        sum(session_milliseconds) / 3600000.0 as completed_session_hours
     from completed
     group by clinician_npi, week_start
 ),
