@@ -74,6 +74,10 @@ Decisions:
 - A required value (CLM01, CLP01, TRN02: `missing_key`; CLM02, CLP03, CLP04, BPR02, BPR16, SVC02,
   SVC03, SV102, a CAS amount, a PLB amount: `unparseable_value` when empty) is required; optional
   values that are empty are None. CLP05 empty is 0, SVC05 empty is 1, as the table says.
+- Numbers are read as written or not at all: an amount is whole cents under 10^16 and a quantity (units,
+  CAS quantity) whole hundredths under 10^8, what the raw DECIMAL(18,2) and DECIMAL(10,2) columns hold
+  (rounding would change the value); LX01 is at most 6 digits; digits are ASCII digits ('²' or '١' pass
+  str.isdigit but are not X12 numbers). Anything else is `unparseable_value`.
 - Unparseable values quarantine the smallest part that holds them: the claim (837 CLM loop, 835 CLP
   loop with its services, 277CA 2200D), the whole transaction for BHT (837) and BPR (835), and the
   PLB segment alone for a PLB.

@@ -75,19 +75,19 @@ def lineage(source_file: str, sha256: str, position: int) -> dict:
     return {"_delivery": DELIVERY, "_source_file": source_file, "_file_sha256": sha256, "_position": position}
 
 
-def x12_segments(text: str, terminator: str) -> list[list[str]]:
+def x12_segments(text: str, terminator: str) -> list[str]:
     """The segments of a file the writer wrote (its separators known), for checking positions."""
     if terminator != "\n":
         text = text.replace("\n", "")
     return [raw for raw in text.split(terminator) if raw.strip()]
 
 
-def check_positions(text: str, sep, rows: list[dict], segment_id: str, first_element: str) -> None:
-    """Each row's _position is the 1-based number of the segment it was read from."""
+def check_positions(text: str, sep, rows: list[dict], segment_id: str, key_at: int) -> None:
+    """Each row's _position is the 1-based number of the segment it was read from (its claim id at `key_at`)."""
     segments = x12_segments(text, sep.terminator)
     for row in rows:
         elements = segments[row["_position"] - 1].strip().split(sep.element)
-        assert elements[0] == segment_id and elements[int(segment_id == "TRN") + 1] == row[first_element]
+        assert (elements[0], elements[key_at]) == (segment_id, row["claim_id"])
 
 
 def storable(rows_by_table: dict[str, list[dict]], quarantine: list[dict]) -> None:
@@ -159,7 +159,7 @@ def test_837p_claims_read_back_as_written(drawn):
                 "service_date": written.service_date, **lineage(source_file, file_sha, line["_position"]),
             }
     assert lines_of == {}
-    check_positions(text, sep, result.rows["x12_claims"], "CLM", "claim_id")
+    check_positions(text, sep, result.rows["x12_claims"], "CLM", 1)
     storable(result.rows, result.quarantine)
 
 
@@ -259,7 +259,7 @@ def test_835_payments_read_back_as_written(drawn):
     for payment in rows["x12_claim_payments"]:
         adjusted = sum(a[5] for a, n in adjustments.items() for _ in range(n) if a[0] == payment["claim_payment_key"])
         assert cents(payment["charge"]) - cents(payment["paid"]) == adjusted
-    check_positions(text, sep, rows["x12_claim_payments"], "CLP", "claim_id")
+    check_positions(text, sep, rows["x12_claim_payments"], "CLP", 1)
     storable(rows, result.quarantine)
 
 
@@ -287,7 +287,7 @@ def test_277ca_acknowledgements_read_back_as_written(drawn):
         row["charge"] = cents(row["charge"])
         assert {k: row.pop(k) for k in ("_delivery", "_source_file", "_file_sha256")} == {
             "_delivery": DELIVERY, "_source_file": source_file, "_file_sha256": file_sha}
-    check_positions(text, sep, acks, "TRN", "claim_id")
+    check_positions(text, sep, acks, "TRN", 2)
     for row in acks:
         del row["_position"]
     assert acks == expected
