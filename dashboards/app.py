@@ -19,17 +19,15 @@ viewer = current_viewer()
 if viewer is None:
     st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")],
                   position="hidden").run()
-    st.stop()
-
-with st.sidebar:
-    st.caption(f"Signed in as **{viewer.username}** ({viewer.role})")
-    if st.button("Sign out", icon=":material/logout:"):
-        sign_out(viewer)
-        st.rerun()
-
-groups: dict[str, list] = {}
-for number, page in enumerate(pages_for(viewer.role)):
-    groups.setdefault(page.group, []).append(
-        st.Page(PAGES_DIR / f"{page.name}.py", title=page.title, icon=page.icon, url_path=page.name,
-                default=number == 0))
-st.navigation(groups).run()
+else:
+    with st.sidebar:
+        st.caption(f"Signed in as **{viewer.username}** ({viewer.role})")
+        if st.button("Sign out", icon=":material/logout:"):
+            sign_out(viewer)
+            st.rerun()
+    groups: dict[str, list] = {}
+    for number, page in enumerate(pages_for(viewer.role)):
+        groups.setdefault(page.group, []).append(
+            st.Page(PAGES_DIR / f"{page.name}.py", title=page.title, icon=page.icon, url_path=page.name,
+                    default=number == 0))
+    st.navigation(groups).run()

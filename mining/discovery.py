@@ -14,6 +14,7 @@ with the pm4py objects kept for conformance checking.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections import Counter
 from collections.abc import Mapping
@@ -169,15 +170,46 @@ def model_elements(model: ProcessModel) -> pd.DataFrame:
     return table.reindex(columns=MODEL_ELEMENT_COLUMNS)
 
 
+def _bpmn_ids(bpmn) -> dict[object, str]:
+    """Stable ids for a BPMN diagram's nodes (pm4py gives each a random uuid, new at every build): a named node (a
+    task, the start and end events) is its name; a gateway is its kind and a number, gateways numbered in the order
+    of what surrounds them (Weisfeiler-Lehman refinement: each round, a node's signature takes in its neighbours'),
+    so the same diagram gets the same ids; a repeated name gets `#2`, `#3`, ..."""
+    nodes = list(bpmn.get_nodes())
+    before: dict[object, list[object]] = {n: [] for n in nodes}
+    after: dict[object, list[object]] = {n: [] for n in nodes}
+    for flow in bpmn.get_flows():
+        after[flow.get_source()].append(flow.get_target())
+        before[flow.get_target()].append(flow.get_source())
+    signature = {n: f"{type(n).__name__}:{n.get_name() or ''}" for n in nodes}
+    for _ in nodes:
+        refined = {n: hashlib.sha256("|".join([signature[n], *sorted(signature[m] for m in before[n]), ">",
+                                               *sorted(signature[m] for m in after[n])]).encode()).hexdigest()
+                   for n in nodes}
+        settled = len(set(refined.values())) == len(set(signature.values()))
+        signature = refined
+        if settled:
+            break
+    ids: dict[object, str] = {}
+    seen: Counter[str] = Counter()
+    for node in sorted(nodes, key=lambda n: (type(n).__name__, n.get_name() or "", signature[n])):
+        base = node.get_name() or type(node).__name__
+        seen[base] += 1
+        ids[node] = base if seen[base] == 1 and node.get_name() else f"{base}#{seen[base]}"
+    return ids
+
+
 def bpmn_tables(bpmn) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A pm4py BPMN diagram as two tables: nodes (pm4py's id, name, kind) and sequence flows (source, target)."""
-    nodes = sorted(bpmn.get_nodes(), key=lambda n: (type(n).__name__, n.get_name() or "", str(n.get_id())))
+    """A pm4py BPMN diagram as two tables: nodes (a stable id, name, kind; `_bpmn_ids`) and sequence flows
+    (source, target)."""
+    ids = _bpmn_ids(bpmn)
+    nodes = sorted(bpmn.get_nodes(), key=lambda n: ids[n])
     table = pd.DataFrame(
-        [(str(n.get_id()), n.get_name() or None, type(n).__name__) for n in nodes],
+        [(ids[n], n.get_name() or None, type(n).__name__) for n in nodes],
         columns=["node", "name", "kind"],
     )
     flows = pd.DataFrame(
-        sorted((str(f.get_source().get_id()), str(f.get_target().get_id())) for f in bpmn.get_flows()),
+        sorted((ids[f.get_source()], ids[f.get_target()]) for f in bpmn.get_flows()),
         columns=["source", "target"],
     )
     return table, flows

@@ -89,11 +89,12 @@ def sql_file(name: str) -> Template:
 
 def case_money_sql(money: Sequence[Money]) -> tuple[str, list[object]]:
     """Select items (each after a comma) summing every money measure over a case's events, as `<name>` (0 for a
-    case without such money), and their parameters. Money is read as double: a text attribute, as XES often has,
-    counts where it is a number."""
+    case without such money), and their parameters. Money is read as double, so that a text attribute, as XES often
+    has, counts where it is a number, then summed as a decimal to the millionth: a sum of doubles depends on the
+    order of its terms, and with it on the order the warehouse's rows were loaded in (docs/trust.md)."""
     sql, parameters = "", []
     for m in money:
-        value = f"try_cast({quote(m.column)} as double)"
+        value = f"try_cast(try_cast({quote(m.column)} as double) as decimal(38, 6))"
         if m.activities:
             value = f"case when activity in ({', '.join('?' * len(m.activities))}) then {value} end"
             parameters.extend(m.activities)
