@@ -30,6 +30,7 @@ import tempfile
 import time
 import traceback
 from datetime import date
+from queue import Empty
 from pathlib import Path
 
 SOURCES = ("ehr", "pm", "payer")
@@ -163,7 +164,13 @@ def _in_fresh_process(target, *args) -> dict:
     process = context.Process(target=_reporting, args=(target, args, queue))
     process.start()
     try:
-        result = queue.get()
+        while True:
+            try:
+                result = queue.get(timeout=5)
+                break
+            except Empty:
+                if not process.is_alive():  # killed (the OOM killer, a signal): it could not say so itself
+                    raise RuntimeError(f"{target.__name__} ended with exit code {process.exitcode} and no figures")
     finally:
         process.join()
     if "error" in result:
