@@ -31,6 +31,9 @@ from orchestration.mining.headline import mining_headline
 from orchestration.models.assets import promoted_headline
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
+from orchestration.raw_parquet.publish import DEFAULT_PRACTICE_ID, RawPublishError, publish_raw
+from orchestration.spark.settings import SparkSettings
+from orchestration.spark.warehouse_files import spark_mart_rows
 from orchestration.warehouse_connection import WarehouseAccessError, WarehouseKey, connect
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -40,6 +43,7 @@ MIN_HISTORY_MONTHS = 6  # the fewest a model can be trained and tested on: 3 tes
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 Stage = Callable[[str], None]
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -64,10 +68,15 @@ class BuildError(RuntimeError):
 
 def run_build(paths: LanternPaths, environment: str = "local", as_of: date | None = None,
               stage: Stage | None = None, retrain: bool = False, key: WarehouseKey | None = None,
-              warehouse_only: bool = False) -> BuildSummary:
+              warehouse_only: bool = False, engine: str = "duckdb", practice_id: str = DEFAULT_PRACTICE_ID,
+              spark: SparkSettings | None = None) -> BuildSummary:
     """Build the warehouse at `paths.warehouse`: encrypted with `key` when there is one (docs/encryption.md).
     `warehouse_only` stops after dbt: no mining, denial risk or cash forecast, whose marts keep what the last full
-    build wrote."""
+    build wrote. Either way the loaded raw layer is published as Parquet under `paths.raw_parquet` as the
+    practice `practice_id`. With `engine` "spark", dbt builds the warehouse on Spark from that Parquet (under
+    `paths.spark`, or where `spark` says) and the build stops there: mining and the models run on DuckDB only."""
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     announce = stage or (lambda text: None)
     if not paths.landing.is_dir():
         raise BuildError(f"landing zone not found: {paths.landing}")
@@ -110,6 +119,17 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if not result.success:
         raise BuildError(f"loading the practice configuration failed: {_root_cause(result)}")
     summary.seconds["practice_payer_rules"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    announce(f"publishing the raw layer as Parquet ({paths.raw_parquet}, practice {practice_id})")
+    try:
+        with connect(paths.warehouse, key, read_only=True) as con:
+            publish_raw(con, paths.raw_parquet, practice_id)
+    except RawPublishError as error:
+        raise BuildError(str(error)) from None
+    summary.seconds["raw_parquet"] = time.perf_counter() - started
+    if engine == "spark":
+        return _build_on_spark(paths, summary, key, as_of, spark or SparkSettings.under(paths.spark), announce)
 
     started = time.perf_counter()
     announce("building the warehouse (dbt)")
@@ -157,6 +177,22 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
         summary.forecast = [f"not forecast: {skipped.value}"]
     summary.seconds["cash_forecast"] = time.perf_counter() - started
     _summarize(paths, summary, key)
+    return summary
+
+
+def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, as_of: date | None,
+                    settings: SparkSettings, announce: Stage) -> BuildSummary:
+    from orchestration.spark.build import build_on_spark
+    from orchestration.spark.dbt_build import SparkDbtError
+    from orchestration.spark.session import SparkUnavailable
+
+    try:
+        spark_summary = build_on_spark(paths.raw_parquet, settings, DBT_PROJECT_DIR, paths.spark, as_of, announce)
+    except (SparkDbtError, SparkUnavailable) as error:
+        raise BuildError(str(error)) from None
+    summary.seconds.update(spark_summary.seconds)
+    _summarize(paths, summary, key, later_steps=False)
+    summary.tables = spark_mart_rows(settings.warehouse_dir)
     return summary
 
 

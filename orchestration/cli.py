@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -326,7 +327,8 @@ def _stage_printer(console: Console, started: float) -> Callable[[str], None]:
 
 
 def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False,
-           key: WarehouseKey | None = None, warehouse_only: bool = False) -> None:
+           key: WarehouseKey | None = None, warehouse_only: bool = False, engine: str = "duckdb",
+           practice_id: str = "default") -> None:
     from orchestration.build import BuildError, run_build
     from orchestration.environments import environment_name
 
@@ -339,7 +341,7 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
             status.update(text)
         try:
             summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain,
-                                key=key, warehouse_only=warehouse_only)
+                                key=key, warehouse_only=warehouse_only, engine=engine, practice_id=practice_id)
         except BuildError as error:
             _fail(str(error), code=1)
     table = Table(title=f"Warehouse {paths.warehouse}" + (" (encrypted)" if key is not None else ""))
@@ -358,12 +360,15 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
         for source, rule, count in summary.quarantine_by_rule:
             rules.add_row(source, rule, f"{count:,}")
         console.print(rules)
-    marts = Table(title="Marts built")
+    marts = Table(title="Marts built" + (" on Spark" if engine == "spark" else ""))
     marts.add_column("table")
     marts.add_column("rows", justify="right")
     for name, rows in summary.tables:
         marts.add_row(name, f"{rows:,}")
     console.print(marts)
+    if engine == "spark":
+        console.print(f"Spark's tables are Parquet under {paths.spark / 'warehouse'} (docs/scaling.md)",
+                      highlight=False, soft_wrap=True)
     if summary.mining:
         console.print("Process mining (marts.mining_*, docs/mining.md):", highlight=False)
         for line in summary.mining:
@@ -379,6 +384,13 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
         for line in summary.forecast:
             console.print(f"  {line}", highlight=False, soft_wrap=True)
     console.print(f"Built in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+class Engine(str, Enum):
+    """Where dbt builds the warehouse."""
+
+    duckdb = "duckdb"
+    spark = "spark"
 
 
 @app.command()
@@ -401,12 +413,20 @@ def build(
     warehouse_only: Annotated[bool, typer.Option(
         "--warehouse-only", help="Load the deliveries and build the warehouse (dbt), then stop: no mining, denial "
                                  "risk or cash forecast; their marts keep what the last full build wrote.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        help="Where dbt builds the warehouse: duckdb (the warehouse file), or spark (a local Spark session "
+             "building the same dbt project from the Parquet raw layer into <home>/spark; then it stops: "
+             "docs/scaling.md).")] = Engine.duckdb,
+    practice_id: Annotated[str, typer.Option(
+        help="The practice's id in the Parquet raw layer (<home>/raw/<table>/practice=<id>/...): letters, digits, "
+             "'.', '_' and '-'.")] = "default",
 ) -> None:
     """Load every delivery of a landing zone, build the warehouse, mine it, score the claims' denial risk and forecast
     cash (the whole asset graph, in-process); encrypted when there is a warehouse key."""
     paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
     _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain,
-           key=_warehouse_key(paths, warehouse_key_file), warehouse_only=warehouse_only)
+           key=_warehouse_key(paths, warehouse_key_file), warehouse_only=warehouse_only, engine=engine.value,
+           practice_id=practice_id)
 
 
 # ----------------------------------------------------------------------------- serve

@@ -72,6 +72,16 @@ class LanternPaths:
         )
 
     @property
+    def raw_parquet(self) -> Path:
+        """The raw layer published as Parquet, by table, practice and delivery (orchestration.raw_parquet)."""
+        return self.home / "raw"
+
+    @property
+    def spark(self) -> Path:
+        """The Spark warehouse's tables and catalog, when it is built on Spark (orchestration.spark)."""
+        return self.home / "spark"
+
+    @property
     def practice_secret(self) -> Path:
         """The practice's secret key for the analysts' pseudonyms (orchestration.private_files.practice_secret)."""
         return self.home / "config" / "practice.secret"

@@ -21,6 +21,7 @@ import yaml
 
 from models.documentation.rulebook import ELEMENTS
 from orchestration.project import DBT_PROJECT_DIR
+from orchestration.warehouse.docs import duckdb_type
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +112,7 @@ def test_missing_elements_and_length_agree_with_the_ground_truth(rows, built_sma
 def test_columns_and_types_are_the_yaml(con):
     spec = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / "_marts.yml").read_text())
     model = next(m for m in spec["models"] if m["name"] == "note_documentation")
-    declared = [(c["name"], c["data_type"].upper()) for c in model["columns"]]
+    declared = [(c["name"], duckdb_type(c["data_type"]).upper()) for c in model["columns"]]
     actual = [(name, kind.upper()) for name, kind, *_ in con.execute("describe marts.note_documentation").fetchall()]
     assert actual == declared
     assert [name for name, _ in declared][:4] == ["appointment_id", "note_id", "cpt_code", "session_minutes"]

@@ -76,6 +76,82 @@
     {{ exceptions.raise_compiler_error("allocate_authorizations has no implementation for " ~ adapter.type()) }}
 {%- endmacro %}
 
+{% macro spark__allocate_authorizations(sessions, authorizations) -%}
+    {#- A fold (aggregate) over each episode's sessions in order: the state is the visits each authorization has
+        used and the allocations so far. Spark's lambdas bind no local names, so the covering positions and the
+        chosen one are spelled out where they are used. -#}
+    {%- set covering -%}
+        filter(
+            transform(episodes.authorizations, (authorization, i) -> i),
+            i -> episodes.authorizations[i].decided_at <= session.session_start_at
+                and episodes.authorizations[i].start_date <= session.session_date
+                and session.session_date <= episodes.authorizations[i].end_date
+        )
+    {%- endset -%}
+    {%- set chosen -%}
+        try_element_at(filter({{ covering }}, i -> state.used[i] < episodes.authorizations[i].approved_visits), 1)
+    {%- endset -%}
+    with
+
+    episode_authorizations as (
+        select
+            episode_key,
+            array_sort(collect_list(
+                struct(authorization_number, authorization_id, decided_at, start_date, end_date, approved_visits)
+            )) as authorizations
+        from {{ authorizations }}
+        group by episode_key
+    ),
+
+    episode_sessions as (
+        select
+            episode_key,
+            array_sort(collect_list(struct(step, appointment_id, session_start_at, session_date))) as sessions
+        from {{ sessions }}
+        group by episode_key
+    ),
+
+    episodes as (
+        select
+            episode_sessions.episode_key,
+            episode_sessions.sessions,
+            -- an episode without authorizations gets an empty array of the same element type
+            coalesce(
+                episode_authorizations.authorizations,
+                array_remove(array(try_element_at(episode_authorizations.authorizations, 1)), null)
+            ) as authorizations
+        from episode_sessions
+        left join episode_authorizations
+            on episode_sessions.episode_key = episode_authorizations.episode_key
+    ),
+
+    allocated as (
+        select
+            aggregate(
+                episodes.sessions,
+                named_struct(
+                    'used', transform(episodes.authorizations, authorization -> 0),
+                    'allocations', cast(array() as array<struct<
+                        appointment_id: string, authorization_id: string, has_exhausted_authorization: boolean
+                    >>)
+                ),
+                (state, session) -> named_struct(
+                    'used', transform(state.used, (used, i) -> used + case when i = {{ chosen }} then 1 else 0 end),
+                    'allocations', concat(state.allocations, array(named_struct(
+                        'appointment_id', session.appointment_id,
+                        'authorization_id', try_element_at(episodes.authorizations, {{ chosen }} + 1).authorization_id,
+                        'has_exhausted_authorization', {{ chosen }} is null and size({{ covering }}) > 0
+                    )))
+                )
+            ).allocations as allocations
+        from episodes
+    )
+
+    select allocation.appointment_id, allocation.authorization_id, allocation.has_exhausted_authorization
+    from allocated
+    lateral view explode(allocations) as allocation
+{%- endmacro %}
+
 {% macro duckdb__allocate_authorizations(sessions, authorizations) -%}
     with recursive
 

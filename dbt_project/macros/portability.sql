@@ -113,25 +113,53 @@
 {# ---- statistics ----------------------------------------------------------------------------- #}
 
 {# Percentile that interpolates linearly between ranks (DuckDB quantile_cont, pandas' default). #}
-{% macro percentile_cont(expression, fraction) -%}
-    {{ return(adapter.dispatch('percentile_cont', 'lantern')(expression, fraction)) }}
+{% macro percentile_cont(expression, fraction, exact_type=none) -%}
+    {#- Spelled out, not the engines' own percentile functions: DuckDB's quantile_cont and Spark's percentile
+        interpolate with different arithmetic, so the same values could differ in the last bit. Here both do the
+        same operations: sorted non-null values v (0-based), position p = (n - 1) * fraction,
+        v[floor(p)] + (v[ceil(p)] - v[floor(p)]) * (p - floor(p)); null for no value. In doubles, or, given an
+        `exact_type` (money), in that decimal type with the fraction of p to 6 digits: exact to the cent. -#}
+    {%- set values = lantern.sorted_values(expression, exact_type or lantern.type_double()) -%}
+    {%- set position -%}((cardinality({{ values }}) - 1) * cast({{ fraction }} as {{ lantern.type_double() }})){%- endset -%}
+    {%- set lower = lantern.array_at(values, 'floor(' ~ position ~ ')') -%}
+    {%- set upper = lantern.array_at(values, 'ceil(' ~ position ~ ')') -%}
+    {%- set weight -%}({{ position }} - floor({{ position }})){%- endset -%}
+    {%- if exact_type -%}{%- set weight -%}cast({{ weight }} as decimal(9,6)){%- endset -%}{%- endif -%}
+    case when cardinality({{ values }}) > 0
+        then {{ lower }} + ({{ upper }} - {{ lower }}) * {{ weight }}
+    end
 {%- endmacro %}
 
-{% macro default__percentile_cont(expression, fraction) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{% macro median(expression, exact_type=none) -%}
+    {{ lantern.percentile_cont(expression, 0.5, exact_type) }}
 {%- endmacro %}
 
-{% macro spark__percentile_cont(expression, fraction) -%}
-    percentile({{ expression }}, {{ fraction }})
+{#- An aggregate: the group's non-null values of `expression` as `type`, in ascending order. -#}
+{% macro sorted_values(expression, type) -%}
+    {{ return(adapter.dispatch('sorted_values', 'lantern')(expression, type)) }}
 {%- endmacro %}
 
-{% macro duckdb__percentile_cont(expression, fraction) -%}
-    quantile_cont({{ expression }}, {{ fraction }})
+{% macro default__sorted_values(expression, type) -%}
+    array_sort(collect_list(cast({{ expression }} as {{ type }})))
 {%- endmacro %}
 
-{% macro median(expression) -%}
-    {{ lantern.percentile_cont(expression, 0.5) }}
+{% macro duckdb__sorted_values(expression, type) -%}
+    list_sort(list(cast({{ expression }} as {{ type }})) filter (where {{ expression }} is not null))
 {%- endmacro %}
+
+{#- The element of `array` at the 0-based position `index` (a whole number). -#}
+{% macro array_at(array, index) -%}
+    {{ return(adapter.dispatch('array_at', 'lantern')(array, index)) }}
+{%- endmacro %}
+
+{% macro default__array_at(array, index) -%}
+    element_at({{ array }}, cast({{ index }} as int) + 1)
+{%- endmacro %}
+
+{% macro duckdb__array_at(array, index) -%}
+    {{ array }}[cast({{ index }} as bigint) + 1]
+{%- endmacro %}
+
 
 {# ---- series ------------------------------------------------------------------------------------ #}
 
@@ -186,4 +214,84 @@
 
 {% macro default__type_double() -%}
     double
+{%- endmacro %}
+
+{# ---- aggregates ---------------------------------------------------------------------------- #}
+
+{#- The group's values of `expression`, in the order of `order_by`, joined with `separator` (a SQL string
+    literal); null when the group has no value. dbt's listagg takes no ORDER BY on Spark. -#}
+{% macro ordered_listagg(expression, order_by, separator) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'lantern')(expression, order_by, separator)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(expression, order_by, separator) -%}
+    {{ dbt.listagg(expression, separator, 'order by ' ~ order_by) }}
+{%- endmacro %}
+
+{% macro spark__ordered_listagg(expression, order_by, separator) -%}
+    case when count({{ expression }}) > 0 then array_join(
+        transform(
+            array_sort(collect_list(struct({{ order_by }} as sort_key, {{ expression }} as value))),
+            item -> item.value
+        ),
+        {{ separator }}
+    ) end
+{%- endmacro %}
+
+{# ---- Spark ----------------------------------------------------------------------------------- #}
+
+{#- A real safe cast on Spark too (null when it fails): with ANSI mode, Spark 4's default, a plain cast raises. -#}
+{% macro spark__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+{#- dbt-spark's seed loader formats its bindings into the SQL with Python's `%`, unquoted, so a value with an
+    apostrophe ("Payer's ...") breaks the statement. Here the values are Spark string literals, escaped. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for col_name in agate_table.column_names -%}
+                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    {%- set value = row[loop.index0] -%}
+                    {%- if value is none -%}cast(null as {{ type }})
+                    {%- else -%}cast('{{ (value | string).replace("\\", "\\\\").replace("'", "\\'") }}' as {{ type }})
+                    {%- endif -%}
+                    {%- if not loop.last %},{% endif -%}
+                {%- endfor -%})
+                {%- if not loop.last %},{% endif %}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.index0 == 0 -%}{%- do statements.append(sql) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+{# ---- arrays ---------------------------------------------------------------------------------- #}
+
+{#- Whether every element of the array `items` is in the array `container`. -#}
+{% macro array_all_in(items, container) -%}
+    {{ return(adapter.dispatch('array_all_in', 'lantern')(items, container)) }}
+{%- endmacro %}
+
+{% macro default__array_all_in(items, container) -%}
+    size(array_except({{ items }}, {{ container }})) = 0
+{%- endmacro %}
+
+{% macro duckdb__array_all_in(items, container) -%}
+    list_has_all({{ container }}, {{ items }})
+{%- endmacro %}
+
+{# ---- arithmetic ------------------------------------------------------------------------------ #}
+
+{#- numerator / denominator as a double, null when the denominator is 0 or null. Both are made doubles first: a
+    quotient of decimals (or of an integer times 1.0) has an engine's own scale (Spark: 6 digits), a double's
+    division is IEEE's on every engine. -#}
+{% macro ratio(numerator, denominator) -%}
+    cast({{ numerator }} as {{ lantern.type_double() }})
+        / nullif(cast({{ denominator }} as {{ lantern.type_double() }}), 0)
 {%- endmacro %}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from orchestration.project import DBT_PROJECT_DIR
@@ -39,13 +40,21 @@ def _text(value: object) -> str:
     return " ".join(str(value or "").split()).replace("|", "\\|")
 
 
+def duckdb_type(data_type: str) -> str:
+    """The column's type as DuckDB names it: the YAML names Spark's where the engines differ (a Jinja choice on
+    target.type), and `string`, which DuckDB reads as varchar."""
+    if "{{" in data_type:
+        data_type = jinja2.Template(data_type).render(target={"type": "duckdb"})
+    return "varchar" if data_type == "string" else data_type
+
+
 def render_marts_doc(marts_yml: Path = MARTS_YML) -> str:
     spec = yaml.safe_load(marts_yml.read_text(encoding="utf-8"))
     lines = [INTRO]
     for model in spec["models"]:
         lines += [f"## `marts.{model['name']}`", "", _text(model.get("description")), "",
                   "| column | type | description |", "| --- | --- | --- |"]
-        lines += [f"| `{c['name']}` | {c.get('data_type', '')} | {_text(c.get('description'))} |"
+        lines += [f"| `{c['name']}` | {duckdb_type(c.get('data_type', ''))} | {_text(c.get('description'))} |"
                   for c in model.get("columns", [])]
         lines.append("")
     return "\n".join(lines)

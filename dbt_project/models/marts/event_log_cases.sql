@@ -59,7 +59,7 @@ aggregated as (
         min(event_at) as start_at,
         max(event_at) as end_at,
         count(*) as event_count,
-        {{ dbt.listagg('activity', "' > '", 'order by event_order') }} as variant
+        {{ lantern.ordered_listagg('activity', 'event_order', "' > '") }} as variant
     from events
     group by case_type, case_id
 ),

@@ -62,8 +62,8 @@ by_note_month as (
         count(*) as notes_final,
         {{ lantern.median('note_lag_hours') }} as note_lag_median_hours,
         {{ lantern.percentile_cont('note_lag_hours', 0.9) }} as note_lag_p90_hours,
-        sum(case when note_lag_hours <= 24 then 1 else 0 end) * 1.0 / count(*) as note_lag_share_within_24h,
-        sum(case when note_lag_hours <= 72 then 1 else 0 end) * 1.0 / count(*) as note_lag_share_within_72h
+        {{ lantern.ratio('sum(case when note_lag_hours <= 24 then 1 else 0 end)', 'count(*)') }} as note_lag_share_within_24h,
+        {{ lantern.ratio('sum(case when note_lag_hours <= 72 then 1 else 0 end)', 'count(*)') }} as note_lag_share_within_72h
     from documented
     group by month_start
 ),
@@ -83,8 +83,10 @@ final as (
         cast(coalesce(by_referral_month.referrals_converted, 0) as {{ dbt.type_int() }}) as referrals_converted,
         cast(coalesce(by_referral_month.referrals_lost, 0) as {{ dbt.type_int() }}) as referrals_lost,
         cast(
-            by_referral_month.referrals_converted * 1.0
-            / nullif(by_referral_month.referrals_converted + by_referral_month.referrals_lost, 0)
+            {{ lantern.ratio(
+                'by_referral_month.referrals_converted',
+                'by_referral_month.referrals_converted + by_referral_month.referrals_lost'
+            ) }}
             as {{ lantern.type_double() }}
         ) as referral_conversion_rate,
         cast(by_referral_month.first_contact_median_hours as {{ lantern.type_double() }})
@@ -103,13 +105,11 @@ final as (
         cast(coalesce(by_appointment_month.appointments_late_cancelled, 0) as {{ dbt.type_int() }})
             as appointments_late_cancelled,
         cast(
-            by_appointment_month.appointments_no_show * 1.0
-            / nullif(
-                by_appointment_month.appointments_completed
-                + by_appointment_month.appointments_no_show
-                + by_appointment_month.appointments_late_cancelled,
-                0
-            )
+            {{ lantern.ratio(
+                'by_appointment_month.appointments_no_show',
+                'by_appointment_month.appointments_completed + by_appointment_month.appointments_no_show'
+                ~ ' + by_appointment_month.appointments_late_cancelled'
+            ) }}
             as {{ lantern.type_double() }}
         ) as no_show_rate,
         cast(coalesce(by_note_month.notes_final, 0) as {{ dbt.type_int() }}) as notes_final,

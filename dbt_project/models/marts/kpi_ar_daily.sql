@@ -145,11 +145,8 @@ final as (
         cast(ar_balance as {{ lantern.type_money() }}) as ar_balance,
         cast(ar_over_90_balance as {{ lantern.type_money() }}) as ar_over_90_balance,
         cast(charges_last_90_days as {{ lantern.type_money() }}) as charges_last_90_days,
-        cast(
-            ar_balance / nullif(charges_last_90_days / {{ var('ar_window_days') }}.0, 0)
-            as {{ lantern.type_double() }}
-        ) as days_in_ar,
-        cast(ar_over_90_balance / nullif(ar_balance, 0) as {{ lantern.type_double() }}) as ar_over_90_share
+        {{ lantern.ratio('ar_balance * ' ~ var('ar_window_days'), 'charges_last_90_days') }} as days_in_ar,
+        {{ lantern.ratio('ar_over_90_balance', 'ar_balance') }} as ar_over_90_share
     from running
 )
 

@@ -43,7 +43,7 @@ final as (
         cast(denials_by_reason.first_pass_denials as {{ dbt.type_int() }}) as first_pass_denials,
         cast(adjudicated_by_month.claims_adjudicated as {{ dbt.type_int() }}) as claims_adjudicated,
         cast(
-            denials_by_reason.first_pass_denials * 1.0 / nullif(adjudicated_by_month.claims_adjudicated, 0)
+            {{ lantern.ratio('denials_by_reason.first_pass_denials', 'adjudicated_by_month.claims_adjudicated') }}
             as {{ lantern.type_double() }}
         ) as denial_rate
     from denials_by_reason

@@ -39,22 +39,22 @@ final as (
         ) as patients_seen,
         cast(
             case when by_clinician.patients_seen >= {{ var('min_cell_size') }}
-                then by_clinician.measurable_patients * 1.0 / by_clinician.patients_seen end
+                then {{ lantern.ratio('by_clinician.measurable_patients', 'by_clinician.patients_seen') }} end
             as {{ lantern.type_double() }}
         ) as share_measurable,
         cast(
             case when by_clinician.patients_seen >= {{ var('min_cell_size') }}
-                then by_clinician.reliably_improved_patients * 1.0 / nullif(by_clinician.measurable_patients, 0) end
+                then {{ lantern.ratio('by_clinician.reliably_improved_patients', 'by_clinician.measurable_patients') }} end
             as {{ lantern.type_double() }}
         ) as reliable_improvement_rate,
         cast(
             case when by_clinician.patients_seen >= {{ var('min_cell_size') }}
-                then by_clinician.responding_patients * 1.0 / nullif(by_clinician.severe_measurable_patients, 0) end
+                then {{ lantern.ratio('by_clinician.responding_patients', 'by_clinician.severe_measurable_patients') }} end
             as {{ lantern.type_double() }}
         ) as response_rate,
         cast(
             case when by_clinician.patients_seen >= {{ var('min_cell_size') }}
-                then by_clinician.remitted_patients * 1.0 / nullif(by_clinician.severe_measurable_patients, 0) end
+                then {{ lantern.ratio('by_clinician.remitted_patients', 'by_clinician.severe_measurable_patients') }} end
             as {{ lantern.type_double() }}
         ) as remission_rate,
         cast(as_of.as_of_date as date) as as_of_date

@@ -63,13 +63,13 @@ final as (
         cast(coalesce(by_submission.claims_adjudicated, 0) as {{ dbt.type_int() }}) as claims_adjudicated,
         cast(coalesce(by_submission.first_pass_denials, 0) as {{ dbt.type_int() }}) as first_pass_denials,
         cast(
-            by_submission.first_pass_denials * 1.0 / nullif(by_submission.claims_adjudicated, 0)
+            {{ lantern.ratio('by_submission.first_pass_denials', 'by_submission.claims_adjudicated') }}
             as {{ lantern.type_double() }}
         ) as initial_denial_rate,
         cast(coalesce(by_submission.first_pass_resolved_claims, 0) as {{ dbt.type_int() }})
             as first_pass_resolved_claims,
         cast(
-            by_submission.first_pass_resolved_claims * 1.0 / nullif(by_submission.claims_adjudicated, 0)
+            {{ lantern.ratio('by_submission.first_pass_resolved_claims', 'by_submission.claims_adjudicated') }}
             as {{ lantern.type_double() }}
         ) as first_pass_resolution_rate,
         cast(coalesce(by_submission.resubmitted_after_denial_claims, 0) as {{ dbt.type_int() }})
@@ -77,8 +77,9 @@ final as (
         cast(coalesce(by_submission.recovered_by_resubmission_claims, 0) as {{ dbt.type_int() }})
             as recovered_by_resubmission_claims,
         cast(
-            by_submission.recovered_by_resubmission_claims * 1.0
-            / nullif(by_submission.resubmitted_after_denial_claims, 0)
+            {{ lantern.ratio(
+                'by_submission.recovered_by_resubmission_claims', 'by_submission.resubmitted_after_denial_claims'
+            ) }}
             as {{ lantern.type_double() }}
         ) as resubmission_recovery_rate,
         cast(by_submission.claim_lag_median_days as {{ lantern.type_double() }}) as claim_lag_median_days,
@@ -89,7 +90,7 @@ final as (
         cast(by_service.net_collection_collected as {{ lantern.type_money() }}) as net_collection_collected,
         cast(by_service.net_collection_allowed as {{ lantern.type_money() }}) as net_collection_allowed,
         cast(
-            by_service.net_collection_collected / nullif(by_service.net_collection_allowed, 0)
+            {{ lantern.ratio('by_service.net_collection_collected', 'by_service.net_collection_allowed') }}
             as {{ lantern.type_double() }}
         ) as net_collection_rate,
         cast(as_of.as_of_date as date) as as_of_date

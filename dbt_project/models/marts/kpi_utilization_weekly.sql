@@ -26,7 +26,7 @@ by_week as (
         clinician_npi,
         week_start,
         count(*) as completed_sessions,
-        sum(session_milliseconds) / 3600000.0 as completed_session_hours
+        {{ lantern.ratio('sum(session_milliseconds)', 3600000) }} as completed_session_hours
     from completed
     group by clinician_npi, week_start
 ),
@@ -68,7 +68,7 @@ final as (
         cast(coalesce(by_week.completed_session_hours, 0) as {{ lantern.type_double() }}) as completed_session_hours,
         cast({{ var('billable_hours_per_week') }} as {{ lantern.type_double() }}) as billable_hours_benchmark,
         cast(
-            coalesce(by_week.completed_session_hours, 0) / {{ var('billable_hours_per_week') }}.0
+            {{ lantern.ratio('coalesce(by_week.completed_session_hours, 0)', var('billable_hours_per_week')) }}
             as {{ lantern.type_double() }}
         ) as utilization
     from clinician_weeks

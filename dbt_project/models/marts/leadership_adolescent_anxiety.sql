@@ -119,11 +119,11 @@ measured as (
         clinicians.credential,
         coalesce(patients_seen.patients_seen, 0) as patients_seen,
         coalesce(patients_seen.patients_seen, 0) < {{ var('min_cell_size') }} as is_suppressed,
-        gad7.measurable_patients * 1.0 / nullif(patients_seen.patients_seen, 0) as gad7_share_measurable,
-        gad7.reliably_improved_patients * 1.0 / nullif(gad7.measurable_patients, 0)
+        {{ lantern.ratio('gad7.measurable_patients', 'patients_seen.patients_seen') }} as gad7_share_measurable,
+        {{ lantern.ratio('gad7.reliably_improved_patients', 'gad7.measurable_patients') }}
             as gad7_reliable_improvement_rate,
-        notes.notes_passing * 1.0 / nullif(notes.notes_checked, 0) as note_completeness,
-        denials.first_pass_denials * 1.0 / nullif(denials.claims_adjudicated, 0) as initial_denial_rate,
+        {{ lantern.ratio('notes.notes_passing', 'notes.notes_checked') }} as note_completeness,
+        {{ lantern.ratio('denials.first_pass_denials', 'denials.claims_adjudicated') }} as initial_denial_rate,
         waits.wait_for_first_session_median_days
     from clinicians
     left join patients_seen

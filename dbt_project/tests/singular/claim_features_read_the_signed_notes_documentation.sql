@@ -22,7 +22,7 @@ left join documentation
     on features.claim_id = documentation.appointment_id
     and features.is_note_signed_before_submission
 where (documentation.appointment_id is null) <> (features.doc_missing_count is null)
-    or features.doc_missing_count <> len(documentation.missing_elements)
+    or features.doc_missing_count <> cardinality(documentation.missing_elements)
     or features.doc_passes_rulebook is distinct from documentation.passes_rulebook
     {% for element in elements %}
     or features.doc_has_{{ element }} <> coalesce(documentation.has_{{ element }}, false)

@@ -26,7 +26,7 @@ final as (
         payer_id,
         cast(service_year as {{ dbt.type_int() }}) as service_year,
         count(*) as paid_claims,
-        {{ lantern.median('allowed') }} as expected_allowed
+        {{ lantern.median('allowed', lantern.type_money()) }} as expected_allowed
     from paid_claims
     group by cpt_code, payer_id, service_year
 )

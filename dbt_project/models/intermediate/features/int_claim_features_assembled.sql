@@ -44,7 +44,7 @@ modifier_items as (
 modifier_sets as (
     select
         claim_id,
-        {{ dbt.listagg('modifier', "','", 'order by modifier') }} as modifiers,
+        {{ lantern.ordered_listagg('modifier', 'modifier', "','") }} as modifiers,
         max(case when modifier = '95' then 1 else 0 end) = 1 as has_modifier_95
     from modifier_items
     where modifier is not null

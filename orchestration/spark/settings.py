@@ -1,0 +1,57 @@
+"""How Lantern's Spark session is set up: pure data, turned into Spark configuration in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    """Where Spark keeps the warehouse's tables and their catalog, and how big it may be.
+
+    `master` is `local[N]` on one machine (N cores) or a cluster's URL (spark://, k8s://, yarn). The catalog is a Hive
+    metastore in an embedded Derby database under `metastore_dir`, so the tables of one build are there for the next
+    step and the next build; a cluster would point `extra` at its own metastore instead (docs/scaling.md).
+    """
+
+    warehouse_dir: Path
+    metastore_dir: Path
+    master: str = "local[2]"
+    driver_memory: str = "4g"
+    shuffle_partitions: int = 8
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def under(cls, folder: Path, **options) -> SparkSettings:
+        """The settings for a Spark warehouse kept in `folder` (`<home>/spark` for a practice or a network)."""
+        return cls(warehouse_dir=folder / "warehouse", metastore_dir=folder / "metastore", **options)
+
+
+def spark_conf(settings: SparkSettings) -> dict[str, str]:
+    """The Spark configuration for `settings`: the key to every value Lantern depends on is here."""
+    metastore = settings.metastore_dir.resolve()
+    conf = {
+        "spark.master": settings.master,
+        "spark.app.name": "lantern",
+        "spark.driver.memory": settings.driver_memory,
+        "spark.sql.warehouse.dir": str(settings.warehouse_dir.resolve()),
+        "spark.sql.catalogImplementation": "hive",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={metastore / 'db'};create=true",
+        # Derby writes derby.log into the current directory unless told where its home is.
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={metastore}",
+        "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
+        # Instants are UTC inside the warehouse, as on DuckDB; the practice's zone is applied by the SQL.
+        "spark.sql.session.timeZone": "UTC",
+        # ANSI SQL (Spark 4's default, said here so that a cluster set otherwise does not change results): an
+        # overflow or a bad cast is an error, not a silent null.
+        "spark.sql.ansi.enabled": "true",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        # No patient data leaves the machine: nothing is sent to a history server or an event log by default.
+        "spark.eventLog.enabled": "false",
+        # Instants as Parquet's UTC-adjusted microseconds (not the legacy INT96), which DuckDB reads as instants too.
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    }
+    conf.update(settings.extra)
+    return conf
