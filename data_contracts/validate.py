@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import sys
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -40,9 +42,25 @@ class ContractOutcome:
     per_table: dict[str, TableOutcome]
 
 
+@contextmanager
+def _without_pyspark() -> Iterator[None]:
+    """GX imports PySpark when it is installed, for Spark data sources the contracts do not use. That import is not
+    harmless: pyspark.sql.connect takes a `python -c` program for its own doctests and exits it with status 0
+    ("Skipping doctests"). So GX is shown no PySpark while it is imported; the Spark build imports PySpark itself."""
+    if "pyspark" in sys.modules:
+        yield
+        return
+    sys.modules["pyspark"] = None  # an import of it raises ImportError, which GX expects when it is absent
+    try:
+        yield
+    finally:
+        del sys.modules["pyspark"]
+
+
 @lru_cache(maxsize=1)
 def _context():
-    import great_expectations as gx
+    with _without_pyspark():
+        import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)

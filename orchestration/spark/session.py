@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,7 +34,10 @@ def java_command(env: dict[str, str]) -> str:
 def spark_session(settings: SparkSettings) -> Iterator:
     """A Spark session with `settings`, stopped (and its JVM with it) on leaving."""
     java_command(dict(os.environ))
-    from pyspark.sql import SparkSession  # a JVM comes with it: imported only when Spark is used
+    with warnings.catch_warnings():
+        # about pandas-on-Spark and pandas 3: Lantern hands Spark Arrow batches (mapInArrow), never pandas frames
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+        from pyspark.sql import SparkSession  # a JVM comes with it: imported only when Spark is used
 
     settings.metastore_dir.mkdir(parents=True, exist_ok=True)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
