@@ -13,13 +13,15 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from mining.dfg import process_map
+from mining.events import EventFilter
 from orchestration.cli import app
 from orchestration.spark.warehouse_files import copy_to_duckdb
 from orchestration.warehouse_compare import compare_warehouses
 
 TINY = Path(__file__).parent / "tiny_landing"
 MARTS = ["cash_weekly", "dim_clinicians", "dim_patients", "dim_payers", "event_log", "event_log_cases",
-         "fct_claim_deviations", "fct_claim_features", "fct_claims", "fct_referrals", "fct_sessions",
+         "fct_claim_deviations", "fct_claim_features", "fct_claims", "fct_directly_follows", "fct_referrals", "fct_sessions",
          "kpi_access_monthly", "kpi_ar_daily", "kpi_denial_reasons_monthly", "kpi_outcomes_clinician",
          "kpi_outcomes_patient", "kpi_revenue_cycle_monthly", "kpi_unrecovered_denials", "kpi_utilization_weekly",
          "leadership_adolescent_anxiety", "note_documentation"]
@@ -62,6 +64,23 @@ def test_the_spark_marts_hold_the_hand_worked_figures(built: tuple[Path, str]) -
                          f"where month_start = date '2025-01-01'").fetchall()
     # tests/test_tiny_landing_exact.py: collected 613.40 of 783.40 allowed, from the six January claims
     assert january == [(Decimal("613.40"), Decimal("783.40"), 6)]
+
+
+def test_the_directly_follows_graph_in_sql_is_mining_dfgs_process_map(built: tuple[Path, str]) -> None:
+    home, _ = built
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        for case_type in ("claim", "patient_journey"):
+            expected = process_map(con, "marts.event_log", EventFilter(equals={"case_type": case_type})).dfg
+            dbt = con.execute("select source, target, frequency, mean_hours, median_hours, p90_hours "
+                              "from marts.fct_directly_follows where case_type = ?", [case_type]).df()
+            key = ["source", "target"]
+            expected = expected.sort_values(key).reset_index(drop=True)
+            dbt = dbt.sort_values(key).reset_index(drop=True)
+            assert len(dbt) > 3
+            assert dbt[key + ["frequency"]].astype(str).values.tolist() == \
+                expected[key + ["frequency"]].astype(str).values.tolist()
+            for column in ("mean_hours", "median_hours", "p90_hours"):  # the same times, summed in another order
+                assert dbt[column].tolist() == pytest.approx(expected[column].tolist(), rel=1e-12)
 
 
 def test_the_raw_layer_spark_read_is_the_published_parquet(built: tuple[Path, str]) -> None:

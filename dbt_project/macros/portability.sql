@@ -295,3 +295,17 @@
     cast({{ numerator }} as {{ lantern.type_double() }})
         / nullif(cast({{ denominator }} as {{ lantern.type_double() }}), 0)
 {%- endmacro %}
+
+{#- An instant as whole microseconds since 1970-01-01 UTC (both engines keep microseconds): differences of these
+    are exact integers. -#}
+{% macro epoch_micros(instant) -%}
+    {{ return(adapter.dispatch('epoch_micros', 'lantern')(instant)) }}
+{%- endmacro %}
+
+{% macro default__epoch_micros(instant) -%}
+    unix_micros({{ instant }})
+{%- endmacro %}
+
+{% macro duckdb__epoch_micros(instant) -%}
+    epoch_us({{ instant }})
+{%- endmacro %}

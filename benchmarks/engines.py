@@ -1,0 +1,167 @@
+"""The warehouse on DuckDB and on Spark (local mode) at several practice sizes: wall time and peak memory per stage.
+
+    .venv/bin/python benchmarks/engines.py                                   # 50, 200 and 1,000 clinicians x 36 months
+    .venv/bin/python benchmarks/engines.py --clinicians 10 --months 12 --keep /tmp/engines
+
+Per size, in fresh processes: the demo practice is generated (not timed with the builds); `lantern build
+--warehouse-only` loads it (extraction, contracts, the Parquet raw layer) and builds every dbt model on DuckDB; then
+the same dbt project is built on Spark from that Parquet raw layer (orchestration.spark.build.build_on_spark: the
+Spark session's start, the dbt phases, the note mart). Memory is the peak resident size of the process and all its
+children (dbt's, Spark's JVM and Python workers), sampled every 0.2 s. Last, the marts of both are compared table by
+table (orchestration.warehouse_compare): the figures are only worth printing if the two warehouses are the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+
+class PeakMemory:
+    """The peak resident memory of this process and its descendants while in the `with` block, in MB."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.peak_mb, self._stop = interval, 0.0, threading.Event()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:  # ended between the listing and the reading
+                    pass
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _generate(clinicians: int, months: int, folder: str, queue) -> None:
+    from synthetic.config import GeneratorConfig
+    from synthetic.generate import generate
+
+    started = time.perf_counter()
+    summary = generate(GeneratorConfig(clinicians=clinicians, months=months, seed=7, start=date(2023, 1, 1)),
+                       Path(folder) / "landing", Path(folder) / "truth",
+                       practice_config=Path(folder) / "config" / "practice.toml")
+    queue.put({"claims": summary.counts["claims"], "generate_s": time.perf_counter() - started})
+
+
+def _duckdb(folder: str, queue) -> None:
+    from orchestration.build import run_build
+    from orchestration.cli import opt_out_of_usage_stats, prepare_dagster_home
+    from orchestration.paths import LanternPaths
+
+    paths = LanternPaths.resolve(home=folder)
+    opt_out_of_usage_stats(os.environ)
+    prepare_dagster_home(paths, os.environ)
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        summary = run_build(paths, "ci", warehouse_only=True, practice_id="bench")
+    queue.put({"wall_s": time.perf_counter() - started, "stages_s": summary.seconds, "peak_mb": memory.peak_mb,
+               "raw_rows": sum(summary.loaded.values())})
+
+
+def _spark(folder: str, queue) -> None:
+    from orchestration.cli import opt_out_of_usage_stats
+    from orchestration.environments import ENV_WAREHOUSE
+    from orchestration.paths import LanternPaths
+    from orchestration.project import DBT_PROJECT_DIR
+    from orchestration.spark.build import build_on_spark
+    from orchestration.spark.settings import SparkSettings
+
+    paths = LanternPaths.resolve(home=folder)
+    opt_out_of_usage_stats(os.environ)
+    os.environ[ENV_WAREHOUSE] = str(paths.warehouse)  # the profile names it, whatever the target
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        summary = build_on_spark(paths.raw_parquet, SparkSettings.under(paths.spark), DBT_PROJECT_DIR, paths.spark)
+    queue.put({"wall_s": time.perf_counter() - started, "stages_s": summary.seconds, "peak_mb": memory.peak_mb})
+
+
+def _compare(folder: str, queue) -> None:
+    from orchestration.spark.warehouse_files import copy_to_duckdb
+    from orchestration.warehouse_compare import compare_warehouses
+
+    home = Path(folder)
+    copied = copy_to_duckdb(home / "spark" / "warehouse", home / "spark_marts.duckdb")
+    differences = compare_warehouses(home / "warehouse.duckdb", home / "spark_marts.duckdb", ("marts",),
+                                     tables=copied)
+    queue.put({"tables": len(copied), "differences": [str(d)[:300] for d in differences]})
+
+
+def _fresh(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    if process.exitcode:
+        raise RuntimeError(f"{target.__name__} ended with exit code {process.exitcode}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clinicians", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--keep", type=Path, help="work under this folder and keep it (default: a temp folder)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="lantern-engines-"))
+    results = []
+    try:
+        for clinicians in args.clinicians:
+            folder = root / f"c{clinicians}_m{args.months}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            result = {"clinicians": clinicians, "months": args.months,
+                      **_fresh(_generate, clinicians, args.months, str(folder))}
+            result["duckdb"] = _fresh(_duckdb, str(folder))
+            result["spark"] = _fresh(_spark, str(folder))
+            result["comparison"] = _fresh(_compare, str(folder))
+            results.append(result)
+            duck, spark = result["duckdb"], result["spark"]
+            print(f"{clinicians:>5} clinicians x {args.months} months: {result['claims']:,} claims, "
+                  f"{duck['raw_rows']:,} raw rows")
+            print(f"      DuckDB: {duck['wall_s']:.0f} s, peak {duck['peak_mb']:,.0f} MB ("
+                  + ", ".join(f"{k} {v:.0f} s" for k, v in duck["stages_s"].items()) + ")")
+            print(f"      Spark local[2]: {spark['wall_s']:.0f} s, peak {spark['peak_mb']:,.0f} MB ("
+                  + ", ".join(f"{k} {v:.0f} s" for k, v in spark["stages_s"].items()) + ")")
+            comparison = result["comparison"]
+            print(f"      marts: {comparison['tables']} tables, "
+                  + ("identical" if not comparison["differences"] else
+                     f"{len(comparison['differences'])} DIFFER: " + "; ".join(comparison["differences"])), flush=True)
+            if args.keep is None:
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 1 if any(r["comparison"]["differences"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
