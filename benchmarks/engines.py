@@ -6,9 +6,9 @@
 Per size, in fresh processes: the demo practice is generated (not timed with the builds); `lantern build
 --warehouse-only` loads it (extraction, contracts, the Parquet raw layer) and builds every dbt model on DuckDB; then
 the same dbt project is built on Spark from that Parquet raw layer (orchestration.spark.build.build_on_spark: the
-Spark session's start, the dbt phases, the note mart). Memory is the peak resident size of the process and all its
-children (dbt's, Spark's JVM and Python workers), sampled every 0.2 s. Last, the marts of both are compared table by
-table (orchestration.warehouse_compare): the figures are only worth printing if the two warehouses are the same.
+Spark session's start, the dbt phases, the note mart). Memory is the peak of the process and all its children
+(dbt's, Spark's JVM and Python workers), as proportional set sizes, sampled every 0.5 s. Last, the marts of both are
+compared table by table (orchestration.warehouse_compare): the figures are only worth printing if the two warehouses are the same.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ import psutil
 
 
 class PeakMemory:
-    """The peak resident memory of this process and its descendants while in the `with` block, in MB."""
+    """The peak memory of this process and its descendants while in the `with` block, in MB: the sum of their
+    proportional set sizes (PSS), so that the pages forked workers share (PySpark's Python daemon forks one per
+    task) count once, not once per process as resident sizes would."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 0.5):
         self.interval, self.peak_mb, self._stop = interval, 0.0, threading.Event()
 
     def _sample(self) -> None:
@@ -40,7 +42,7 @@ class PeakMemory:
             total = 0
             for process in [me, *me.children(recursive=True)]:
                 try:
-                    total += process.memory_info().rss
+                    total += process.memory_full_info().pss
                 except psutil.Error:  # ended between the listing and the reading
                     pass
             self.peak_mb = max(self.peak_mb, total / 2**20)

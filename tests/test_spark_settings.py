@@ -10,7 +10,7 @@ from models.documentation.note_mart import SCHEMA
 from orchestration.spark.dbt_build import DbtInvocation, phases
 from orchestration.spark.notes import spark_ddl
 from orchestration.spark.raw_tables import raw_table_columns, register_raw_sql, spark_type
-from orchestration.spark.settings import SparkSettings, spark_conf
+from orchestration.spark.settings import LOG4J, SparkSettings, spark_conf
 
 
 def test_the_configuration_keeps_the_catalog_and_tables_under_the_folder_and_instants_in_utc(tmp_path: Path) -> None:
@@ -19,7 +19,11 @@ def test_the_configuration_keeps_the_catalog_and_tables_under_the_folder_and_ins
     assert conf["spark.master"] == "local[2]"
     assert conf["spark.sql.warehouse.dir"] == str((tmp_path / "spark" / "warehouse").resolve())
     assert conf["spark.hadoop.javax.jdo.option.ConnectionURL"] == f"jdbc:derby:;databaseName={metastore / 'db'};create=true"
-    assert conf["spark.driver.extraJavaOptions"] == f"-Dderby.system.home={metastore}"
+    assert conf["spark.driver.extraJavaOptions"] == \
+        f"-Dderby.system.home={metastore} -Dlog4j2.configurationFile={LOG4J}"
+    assert LOG4J.is_file()
+    # local mode: Spark's ports on the loopback interface only
+    assert (conf["spark.driver.bindAddress"], conf["spark.driver.host"]) == ("127.0.0.1", "127.0.0.1")
     assert conf["spark.sql.session.timeZone"] == "UTC"
     assert conf["spark.sql.ansi.enabled"] == "true"
     assert conf["spark.sql.parquet.outputTimestampType"] == "TIMESTAMP_MICROS"
@@ -32,6 +36,7 @@ def test_a_cluster_master_and_extra_settings_override_the_defaults(tmp_path: Pat
     conf = spark_conf(settings)
     assert (conf["spark.master"], conf["spark.driver.memory"], conf["spark.sql.shuffle.partitions"]) == \
         ("spark://head:7077", "16g", "400")
+    assert "spark.driver.bindAddress" not in conf  # a cluster's executors must reach the driver
 
 
 def test_raw_columns_read_as_the_types_duckdb_wrote() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+LOG4J = Path(__file__).with_name("log4j2.properties")
+
 
 @dataclass(frozen=True)
 class SparkSettings:
@@ -38,8 +40,8 @@ def spark_conf(settings: SparkSettings) -> dict[str, str]:
         "spark.sql.warehouse.dir": str(settings.warehouse_dir.resolve()),
         "spark.sql.catalogImplementation": "hive",
         "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={metastore / 'db'};create=true",
-        # Derby writes derby.log into the current directory unless told where its home is.
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={metastore}",
+        # Derby writes derby.log into the current directory unless told where its home is; Spark's log: errors.
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={metastore} -Dlog4j2.configurationFile={LOG4J}",
         "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
         # Instants are UTC inside the warehouse, as on DuckDB; the practice's zone is applied by the SQL.
         "spark.sql.session.timeZone": "UTC",
@@ -53,5 +55,9 @@ def spark_conf(settings: SparkSettings) -> dict[str, str]:
         # Instants as Parquet's UTC-adjusted microseconds (not the legacy INT96), which DuckDB reads as instants too.
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     }
+    if settings.master.startswith("local"):
+        # One machine: the driver's ports listen on the loopback interface only, not on the machine's network.
+        conf["spark.driver.bindAddress"] = "127.0.0.1"
+        conf["spark.driver.host"] = "127.0.0.1"
     conf.update(settings.extra)
     return conf
