@@ -141,3 +141,19 @@ def test_leadership_note_completeness(con):
         passing, checked = counts[npi]
         assert value == pytest.approx(passing / checked)
     assert all(value is None for _, suppressed, value in table if suppressed)
+
+
+def test_the_mart_checked_in_two_processes_is_the_mart_checked_in_one(monkeypatch) -> None:
+    from models.documentation import note_mart
+    from models.documentation.sentences import read_training_notes
+
+    notes = read_training_notes()
+    rows = [(f"A{i:04d}", f"N{i:04d}", ("90834", "90837", "90791")[i % 3], 45.0 + i % 20, notes[i % len(notes)].text)
+            for i in range(300)]
+    one = note_mart.checked_notes(rows)
+    monkeypatch.setattr(note_mart, "MIN_ROWS_FOR_PROCESSES", 0)
+    monkeypatch.setattr(note_mart, "SLICE", 50)  # six slices for the two processes
+    two = note_mart.checked_notes(rows, processes=2)
+    assert two.num_rows == 300 and two.schema == note_mart.SCHEMA
+    assert two.equals(one)
+    assert two.column("appointment_id").to_pylist() == [r[0] for r in rows]  # in the rows' order

@@ -4,9 +4,13 @@ Shared by the dbt Python model (dbt_project/models/marts/note_documentation.py, 
 (orchestration/spark/notes.py), so that both engines write the same rows with the same types.
 """
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import pyarrow as pa
 
-from models.documentation.checker import check_notes
+from models.documentation.checker import DEFAULT_MODEL, check_notes
+from models.documentation.sentences import SentenceModel, default_model
 from models.documentation.rulebook import ELEMENTS
 
 SCHEMA = pa.schema(
@@ -29,16 +33,40 @@ SCHEMA = pa.schema(
 
 
 CHUNK = 20_000  # notes the sentence model reads in one pass (bounds the memory of its sentence matrix)
+SLICE = 2_500  # notes a pool process checks at a time
+MIN_ROWS_FOR_PROCESSES = 10_000  # below that, starting the processes (about 6 s) costs more than it saves
 
 
-def checked_notes(rows) -> pa.Table:
-    """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples."""
-    columns = {name: [] for name in SCHEMA.names}
+def checked_notes(rows, processes: int = 1) -> pa.Table:
+    """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples, checked in
+    `processes` processes (DuckDB's build gives the dbt model the machine's cores; Spark runs one of these per
+    task, in one process). A pool's processes send back Arrow tables, not the checks: cheap to pickle."""
     rows = list(rows)
-    checks = []
-    for begin in range(0, len(rows), CHUNK):
-        chunk = rows[begin:begin + CHUNK]
-        checks += check_notes([(text or "", cpt or "", minutes) for _, _, cpt, minutes, text in chunk])
+    if processes <= 1 or len(rows) < MIN_ROWS_FOR_PROCESSES:
+        return pa.concat_tables([_checked_chunk(rows[begin:begin + CHUNK]) for begin in range(0, len(rows), CHUNK)]
+                                or [_table([], [])])
+    model = default_model()  # trained once here, handed to each process
+    # spawn, not fork: the caller may be a threaded process (dbt runs models in threads)
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_hold_model,
+                             initargs=(model,)) as executor:
+        slices = [rows[begin:begin + SLICE] for begin in range(0, len(rows), SLICE)]
+        return pa.concat_tables(list(executor.map(_checked_chunk, slices)))
+
+
+_MODEL: list[SentenceModel] = []  # in a pool process: the sentence model its parent gave it
+
+
+def _hold_model(model: SentenceModel) -> None:
+    _MODEL.append(model)
+
+
+def _checked_chunk(rows: list) -> pa.Table:
+    notes = [(text or "", cpt or "", minutes) for _, _, cpt, minutes, text in rows]
+    return _table(rows, check_notes(notes, _MODEL[0] if _MODEL else DEFAULT_MODEL))
+
+
+def _table(rows: list, checks: list) -> pa.Table:
+    columns = {name: [] for name in SCHEMA.names}
     for (appointment_id, note_id, cpt_code, session_minutes, _), check in zip(rows, checks, strict=True):
         columns["appointment_id"].append(appointment_id)
         columns["note_id"].append(note_id)

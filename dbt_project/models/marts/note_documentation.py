@@ -12,6 +12,8 @@ A Python model because the checker is Python; it reads the two tables it needs t
 Arrow table whose types are the YAML's.
 """
 
+import os
+
 from models.documentation.note_mart import checked_notes
 
 
@@ -27,4 +29,5 @@ def model(dbt, session):
         .order("appointment_id")
         .fetchall()
     )
-    return checked_notes(rows)
+    # the machine's cores for the word lists (at most 4: beyond that the sentence model's pass dominates)
+    return checked_notes(rows, processes=max(1, min(4, os.cpu_count() or 1)))
