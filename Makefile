@@ -61,7 +61,7 @@ demo: $(STAMP)
 # Two workers; loadscope keeps a test module on one worker, so that a module's expensive fixture (a whole build)
 # runs once, not once on each worker.
 test: $(STAMP) browser
-	$(PY) -m pytest -n 2 --dist loadscope tests/
+	$(PY) -m pytest -n 2 --dist loadscope --durations=15 tests/
 
 # The dashboards' browser test drives Debian's chromium through Playwright (Playwright's own browser download
 # does not work on these machines). Installed from Debian's packages when missing; without root and sudo the

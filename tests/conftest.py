@@ -111,3 +111,15 @@ def dashboard_warehouse(built_small_practice: BuiltPractice, monkeypatch: pytest
     con = duckdb.connect(str(built_small_practice.warehouse), read_only=True)
     yield con
     con.close()
+
+
+# Modules whose fixtures build a whole warehouse of their own (minutes each). Run first, so that with two xdist
+# workers (`--dist loadscope`: a module stays on one worker) they overlap the many short modules instead of
+# trailing alone at the end.
+LONG_MODULES = ("test_spark_engine.py", "test_idempotency.py", "test_warehouse_encryption.py",
+                "test_bad_deliveries.py", "test_tiny_landing_exact.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: number for number, name in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_MODULES)))  # stable: the rest keep their order

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import random
+import sys
+import types
+import warnings
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -153,7 +156,28 @@ def test_the_mart_checked_in_two_processes_is_the_mart_checked_in_one(monkeypatc
     one = note_mart.checked_notes(rows)
     monkeypatch.setattr(note_mart, "MIN_ROWS_FOR_PROCESSES", 0)
     monkeypatch.setattr(note_mart, "SLICE", 50)  # six slices for the two processes
-    two = note_mart.checked_notes(rows, processes=2)
+    # A spawned process imports its parent's __main__; in a test worker that ran a Streamlit AppTest before, that is
+    # the dashboards' app. The pool is the subject here, not the harness's main module.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the pool must not have broken and fallen back
+        two = note_mart.checked_notes(rows, processes=2)
     assert two.num_rows == 300 and two.schema == note_mart.SCHEMA
     assert two.equals(one)
     assert two.column("appointment_id").to_pylist() == [r[0] for r in rows]  # in the rows' order
+
+
+def test_a_pool_that_cannot_start_falls_back_to_one_process_with_a_warning(monkeypatch) -> None:
+    from models.documentation import note_mart
+    from models.documentation.sentences import read_training_notes
+
+    notes = read_training_notes()
+    rows = [(f"A{i:03d}", f"N{i:03d}", "90834", 50.0, notes[i % len(notes)].text) for i in range(40)]
+    monkeypatch.setattr(note_mart, "MIN_ROWS_FOR_PROCESSES", 0)
+    monkeypatch.setattr(note_mart, "SLICE", 10)
+    broken = types.ModuleType("__main__")
+    broken.__file__ = "/nonexistent/lantern-broken-main.py"  # a spawned process dies importing it
+    monkeypatch.setitem(sys.modules, "__main__", broken)
+    with pytest.warns(RuntimeWarning, match="the note checker's process pool broke"):
+        table = note_mart.checked_notes(rows, processes=2)
+    assert table.equals(note_mart.checked_notes(rows))

@@ -5,7 +5,12 @@ Shared by the dbt Python model (dbt_project/models/marts/note_documentation.py, 
 """
 
 import multiprocessing
+import pickle
+import tempfile
+import warnings
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -40,24 +45,39 @@ MIN_ROWS_FOR_PROCESSES = 10_000  # below that, starting the processes (about 6 s
 def checked_notes(rows, processes: int = 1) -> pa.Table:
     """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples, checked in
     `processes` processes (DuckDB's build gives the dbt model the machine's cores; Spark runs one of these per
-    task, in one process). A pool's processes send back Arrow tables, not the checks: cheap to pickle."""
+    task, in one process). A pool's processes send back Arrow tables, not the checks: cheap to pickle. If the pool
+    breaks (a process that could not start), the notes are checked here instead, with a warning."""
     rows = list(rows)
-    if processes <= 1 or len(rows) < MIN_ROWS_FOR_PROCESSES:
-        return pa.concat_tables([_checked_chunk(rows[begin:begin + CHUNK]) for begin in range(0, len(rows), CHUNK)]
-                                or [_table([], [])])
-    model = default_model()  # trained once here, handed to each process
-    # spawn, not fork: the caller may be a threaded process (dbt runs models in threads)
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_hold_model,
-                             initargs=(model,)) as executor:
-        slices = [rows[begin:begin + SLICE] for begin in range(0, len(rows), SLICE)]
-        return pa.concat_tables(list(executor.map(_checked_chunk, slices)))
+    if processes > 1 and len(rows) >= MIN_ROWS_FOR_PROCESSES:
+        try:
+            return _checked_in_pool(rows, processes)
+        except BrokenProcessPool as error:
+            warnings.warn(f"the note checker's process pool broke ({error}); checking the notes in one process",
+                          RuntimeWarning, stacklevel=2)
+    return pa.concat_tables([_checked_chunk(rows[begin:begin + CHUNK]) for begin in range(0, len(rows), CHUNK)]
+                            or [_table([], [])])
 
 
-_MODEL: list[SentenceModel] = []  # in a pool process: the sentence model its parent gave it
+def _checked_in_pool(rows: list, processes: int) -> pa.Table:
+    with tempfile.TemporaryDirectory(prefix="lantern-notes-") as folder:
+        # The trained sentence model goes to each process as a file's name, not through its start-up pipe: a
+        # process that died while reading a payload bigger than the pipe would leave its parent writing forever.
+        model_file = Path(folder) / "sentence_model.pkl"
+        with model_file.open("wb") as handle:
+            pickle.dump(default_model(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        # spawn, not fork: the caller may be a threaded process (dbt runs models in threads)
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_load_model,
+                                 initargs=(str(model_file),)) as executor:
+            slices = [rows[begin:begin + SLICE] for begin in range(0, len(rows), SLICE)]
+            return pa.concat_tables(list(executor.map(_checked_chunk, slices)))
 
 
-def _hold_model(model: SentenceModel) -> None:
-    _MODEL.append(model)
+_MODEL: list[SentenceModel] = []  # in a pool process: the sentence model its parent trained
+
+
+def _load_model(path: str) -> None:
+    with open(path, "rb") as handle:  # written by this package's parent process a moment ago
+        _MODEL.append(pickle.load(handle))
 
 
 def _checked_chunk(rows: list) -> pa.Table:
