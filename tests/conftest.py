@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -123,3 +124,14 @@ LONG_MODULES = ("test_spark_engine.py", "test_idempotency.py", "test_warehouse_e
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {name: number for number, name in enumerate(LONG_MODULES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(LONG_MODULES)))  # stable: the rest keep their order
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Streamlit's AppTest runs a page as `__main__` and leaves it there. A process pool started later in the same
+    worker (the cash forecast's, the note checker's) spawns processes that import the parent's `__main__`: they
+    would run a dashboard page and die. Each test gets back the `__main__` it started with."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
