@@ -87,6 +87,8 @@ def sign_in(page, url: str, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Signed in as {username}").wait_for(timeout=RENDER_MS)
+    # the menu is drawn after the sign-in's own text: on a loaded machine, read too early it was still empty
+    page.locator('[data-testid="stSidebarNavLink"]').first.wait_for(timeout=RENDER_MS)
 
 
 def menu(page) -> list[str]:
