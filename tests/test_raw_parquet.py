@@ -105,3 +105,11 @@ def test_partition_folders_are_named_for_table_practice_and_delivery(tmp_path: P
     assert partition_folder(tmp_path, "fhir_patients", "p1", "2025-01-01") == \
         tmp_path / "fhir_patients" / "practice=p1" / "delivery=2025-01-01"
     assert partition_folder(tmp_path, "ledger", "p1") == tmp_path / "ledger" / "practice=p1"
+
+
+def test_an_empty_raw_layer_publishes_no_file(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as empty:
+        create_raw_schema(empty)
+        published = publish_raw(empty, tmp_path / "raw", "north")
+    assert (published.files_written, published.files_removed, published.rows) == (0, 0, 0)
+    assert _files(tmp_path / "raw") == []

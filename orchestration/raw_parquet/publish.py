@@ -61,46 +61,44 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: Path, practice_id: str,
         wanted = set(deliveries)
     for delivery in wanted:
         check_name("delivery", delivery)
-    total = Published(0, 0, 0)
     root.mkdir(parents=True, exist_ok=True)
+    con.execute("create or replace temporary table publishing_deliveries (delivery varchar)")
+    if wanted:
+        con.executemany("insert into publishing_deliveries values (?)", [[d] for d in sorted(wanted)])
     scratch = root / f".publishing-{practice_id}"
+    written = removed = rows = 0
     for table in BY_DELIVERY:
         if scratch.exists():
             shutil.rmtree(scratch)
-        rows = 0
         if table in existing and wanted:
-            con.execute("create or replace temporary table publishing_deliveries (delivery varchar)")
-            con.executemany("insert into publishing_deliveries values (?)", [[d] for d in sorted(wanted)])
-            query = (f"select ?::varchar as practice_id, * from raw.{table} "
-                     f"where _delivery in (select delivery from publishing_deliveries)")
-            rows = con.execute(f"select count(*) from ({query})", [practice_id]).fetchone()[0]
-            if rows:
-                con.execute(f"copy ({query}) to '{_literal(scratch)}' (format parquet, compression zstd, "
-                            f"partition_by (_delivery), write_partition_columns true)", [practice_id])
-        written = removed = 0
+            # one pass: COPY says how many rows it wrote; with none it writes no file
+            rows += con.execute(
+                f"copy (select ?::varchar as practice_id, * from raw.{table} "
+                f"where _delivery in (select delivery from publishing_deliveries)) to '{_literal(scratch)}' "
+                f"(format parquet, compression zstd, partition_by (_delivery), write_partition_columns true)",
+                [practice_id]).fetchone()[0]
         for delivery in sorted(wanted):
             outcome = _replace_parts(sorted((scratch / f"_delivery={delivery}").glob("*.parquet")),
                                      partition_folder(root, table, practice_id, delivery))
             written, removed = written + outcome[0], removed + outcome[1]
-        total = Published(total.files_written + written, total.files_removed + removed, total.rows + rows)
     if scratch.exists():
         shutil.rmtree(scratch)
     for table in WHOLE:
         folder = partition_folder(root, table, practice_id)
-        rows = 0
         new_parts = []
         if table in existing:
-            query = f"select ?::varchar as practice_id, * from raw.{table}"
-            rows = con.execute(f"select count(*) from ({query})", [practice_id]).fetchone()[0]
-            if rows:
-                folder.mkdir(parents=True, exist_ok=True)
-                partial = folder / f".{table}.parquet.partial"
-                con.execute(f"copy ({query}) to '{_literal(partial)}' (format parquet, compression zstd)",
-                            [practice_id])
-                new_parts = [partial]
-        written, removed = _replace_parts(new_parts, folder)
-        total = Published(total.files_written + written, total.files_removed + removed, total.rows + rows)
-    return total
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f".{table}.parquet.partial"
+            count = con.execute(f"copy (select ?::varchar as practice_id, * from raw.{table}) to "
+                                f"'{_literal(partial)}' (format parquet, compression zstd)",
+                                [practice_id]).fetchone()[0]
+            if count:
+                new_parts, rows = [partial], rows + count
+            else:  # an empty table's file would hold only its columns: none is published, as for a delivery
+                partial.unlink()
+        outcome = _replace_parts(new_parts, folder)
+        written, removed = written + outcome[0], removed + outcome[1]
+    return Published(written, removed, rows)
 
 
 def _published_deliveries(root: Path, practice_id: str) -> set[str]:
