@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -26,6 +25,8 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+
+from fresh_process import in_fresh_process  # benchmarks/, beside this script
 
 
 class PeakMemory:
@@ -112,18 +113,6 @@ def _compare(folder: str, queue) -> None:
     queue.put({"tables": len(copied), "differences": [str(d)[:300] for d in differences]})
 
 
-def _fresh(target, *args) -> dict:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    if process.exitcode:
-        raise RuntimeError(f"{target.__name__} ended with exit code {process.exitcode}")
-    return result
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clinicians", type=int, nargs="+", default=[50, 200, 1000])
@@ -139,10 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             result = {"clinicians": clinicians, "months": args.months,
-                      **_fresh(_generate, clinicians, args.months, str(folder))}
-            result["duckdb"] = _fresh(_duckdb, str(folder))
-            result["spark"] = _fresh(_spark, str(folder))
-            result["comparison"] = _fresh(_compare, str(folder))
+                      **in_fresh_process(_generate, clinicians, args.months, str(folder))}
+            result["duckdb"] = in_fresh_process(_duckdb, str(folder))
+            result["spark"] = in_fresh_process(_spark, str(folder))
+            result["comparison"] = in_fresh_process(_compare, str(folder))
             results.append(result)
             duck, spark = result["duckdb"], result["spark"]
             print(f"{clinicians:>5} clinicians x {args.months} months: {result['claims']:,} claims, "

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -28,10 +27,10 @@ import statistics
 import sys
 import tempfile
 import time
-import traceback
 from datetime import date
-from queue import Empty
 from pathlib import Path
+
+from fresh_process import in_fresh_process  # benchmarks/, beside this script
 
 SOURCES = ("ehr", "pm", "payer")
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -149,35 +148,6 @@ def _one_shot(root: str, environment: str, full: bool, queue) -> None:
     queue.put({**build, "peak_mb": _peak_mb()})
 
 
-def _reporting(target, args, queue) -> None:
-    """Runs in the fresh process: the figures, or the error, go back to the parent, which would wait forever else."""
-    try:
-        target(*args, queue)
-    except BaseException:  # noqa: BLE001 - the parent prints it and stops
-        queue.put({"error": traceback.format_exc()})
-        raise
-
-
-def _in_fresh_process(target, *args) -> dict:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_reporting, args=(target, args, queue))
-    process.start()
-    try:
-        while True:
-            try:
-                result = queue.get(timeout=5)
-                break
-            except Empty:
-                if not process.is_alive():  # killed (the OOM killer, a signal): it could not say so itself
-                    raise RuntimeError(f"{target.__name__} ended with exit code {process.exitcode} and no figures")
-    finally:
-        process.join()
-    if "error" in result:
-        raise RuntimeError(f"{target.__name__} failed:\n{result['error']}")
-    return result
-
-
 def _compare(root: str, queue) -> None:
     import duckdb
 
@@ -199,13 +169,13 @@ def _one_size(clinicians: int, months: int, args, root: Path) -> dict:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     result = {"clinicians": clinicians, "months": months,
-              **_in_fresh_process(_generate, clinicians, months, args.seed, args.messy, str(folder))}
+              **in_fresh_process(_generate, clinicians, months, args.seed, args.messy, str(folder))}
     print(f"{clinicians} clinicians x {months} months: generated in {result['generate_s']:.0f} s; delivering month "
           f"by month", flush=True)
-    result["soak"] = _in_fresh_process(_soak, str(folder), args.environment, args.full)
+    result["soak"] = in_fresh_process(_soak, str(folder), args.environment, args.full)
     print(f"       marts built in {result['soak']['build_s']:.0f} s; the one-shot build", flush=True)
-    result["one_shot"] = _in_fresh_process(_one_shot, str(folder), args.environment, args.full)
-    result["comparison"] = _in_fresh_process(_compare, str(folder))  # this process stays small: see _peak_mb
+    result["one_shot"] = in_fresh_process(_one_shot, str(folder), args.environment, args.full)
+    result["comparison"] = in_fresh_process(_compare, str(folder))  # this process stays small: see _peak_mb
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)
     return result
