@@ -93,3 +93,15 @@ def test_without_java_spark_is_refused_with_what_to_install(tmp_path: Path) -> N
     (tmp_path / "bin" / "java").write_text("#!/bin/sh\n")
     (tmp_path / "bin" / "java").chmod(0o755)
     assert java_command({"JAVA_HOME": str(tmp_path)}) == str(tmp_path / "bin" / "java")
+
+
+def test_the_payer_rules_columns_spark_reads_are_those_the_loader_creates() -> None:
+    import duckdb
+
+    from orchestration.spark.raw_tables import PAYER_RULES_COLUMNS
+
+    create = (Path(__file__).parent.parent / "orchestration" / "extract" / "practice_payer_rules_create.sql")
+    with duckdb.connect() as con:
+        con.execute(create.read_text())
+        created = [(name, kind) for name, kind, *_ in con.execute("describe raw.practice_payer_rules").fetchall()]
+    assert created == [(c.name, c.type) for c in PAYER_RULES_COLUMNS]

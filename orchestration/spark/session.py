@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ def spark_session(settings: SparkSettings) -> Iterator:
     settings.metastore_dir.mkdir(parents=True, exist_ok=True)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     # PySpark's workers must run this interpreter (the virtualenv's), whatever `python3` is on PATH.
-    os.environ.setdefault("PYSPARK_PYTHON", _python())
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
@@ -52,9 +53,3 @@ def spark_session(settings: SparkSettings) -> Iterator:
         yield spark
     finally:
         spark.stop()
-
-
-def _python() -> str:
-    import sys
-
-    return sys.executable
