@@ -139,7 +139,8 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     project.preparer.prepare(project)
     dbt_assets = build_dbt_assets(project)
     run_config = {**QUIET,
-                  "ops": {dbt_assets.node_def.name: {"config": {"as_of_date": as_of.isoformat() if as_of else None}}}}
+                  "ops": {dbt_assets.node_def.name: {"config": {"as_of_date": as_of.isoformat() if as_of else None,
+                                                                "practice_id": practice_id}}}}
     log = paths.home / "logs" / "dbt_build.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt event to stdout; the user gets the summary, the log keeps the detail.

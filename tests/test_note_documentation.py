@@ -151,7 +151,7 @@ def test_the_mart_checked_in_two_processes_is_the_mart_checked_in_one(monkeypatc
     from models.documentation.sentences import read_training_notes
 
     notes = read_training_notes()
-    rows = [(f"A{i:04d}", f"N{i:04d}", ("90834", "90837", "90791")[i % 3], 45.0 + i % 20, notes[i % len(notes)].text)
+    rows = [("p", f"A{i:04d}", f"N{i:04d}", ("90834", "90837", "90791")[i % 3], 45.0 + i % 20, notes[i % len(notes)].text)
             for i in range(300)]
     one = note_mart.checked_notes(rows)
     monkeypatch.setattr(note_mart, "MIN_ROWS_FOR_PROCESSES", 0)
@@ -164,7 +164,7 @@ def test_the_mart_checked_in_two_processes_is_the_mart_checked_in_one(monkeypatc
         two = note_mart.checked_notes(rows, processes=2)
     assert two.num_rows == 300 and two.schema == note_mart.SCHEMA
     assert two.equals(one)
-    assert two.column("appointment_id").to_pylist() == [r[0] for r in rows]  # in the rows' order
+    assert two.column("appointment_id").to_pylist() == [r[1] for r in rows]  # in the rows' order
 
 
 def test_a_pool_that_cannot_start_falls_back_to_one_process_with_a_warning(monkeypatch) -> None:
@@ -172,7 +172,7 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process_with_a_warning(monke
     from models.documentation.sentences import read_training_notes
 
     notes = read_training_notes()
-    rows = [(f"A{i:03d}", f"N{i:03d}", "90834", 50.0, notes[i % len(notes)].text) for i in range(40)]
+    rows = [("p", f"A{i:03d}", f"N{i:03d}", "90834", 50.0, notes[i % len(notes)].text) for i in range(40)]
     monkeypatch.setattr(note_mart, "MIN_ROWS_FOR_PROCESSES", 0)
     monkeypatch.setattr(note_mart, "SLICE", 10)
     broken = types.ModuleType("__main__")

@@ -10,24 +10,26 @@
     not ended by that day, the one that started last. When none of them had been recorded yet, the
     practice still knew an earlier, open version: the earliest-starting one. A coverage known to
     have ended, with no other current, leaves the row without a coverage (self-pay).
-    Returns `key_column`, coverage_id, payer_id.
+    Returns practice_id, `key_column`, coverage_id, payer_id (`records` and `coverages` carry practice_id too).
 #}
 {% macro known_coverages(records, key_column, instant_column, coverages) -%}
     select
+        practice_id,
         record_key as {{ key_column }},
         coverage_id,
         payer_id
     from (
         select
             *,
-            max(case when is_recorded then 1 else 0 end) over (partition by record_key) as any_recorded,
+            max(case when is_recorded then 1 else 0 end) over (partition by practice_id, record_key) as any_recorded,
             row_number() over (
-                partition by record_key
+                partition by practice_id, record_key
                 order by case when is_current then 0 else 1 end, start_date desc, coverage_id desc
             ) as current_rank,
-            row_number() over (partition by record_key order by start_date, coverage_id) as earliest_rank
+            row_number() over (partition by practice_id, record_key order by start_date, coverage_id) as earliest_rank
         from (
             select
+                records.practice_id,
                 records.{{ key_column }} as record_key,
                 coverages.coverage_id,
                 coverages.payer_id,
@@ -40,7 +42,8 @@
                 ) as is_current
             from {{ records }} as records
             inner join {{ coverages }} as coverages
-                on records.patient_mrn = coverages.patient_mrn
+                on records.practice_id = coverages.practice_id
+                and records.patient_mrn = coverages.patient_mrn
                 and (records.payer_id is null or records.payer_id = coverages.payer_id)
         ) as candidates
     ) as ranked
@@ -64,7 +67,8 @@
     session date and that has visits left; a visit uses one. `sessions`: episode_key, step
     (1, 2, ...), appointment_id, session_start_at, session_date. `authorizations`: episode_key,
     authorization_number, authorization_id, decided_at, start_date, end_date, approved_visits.
-    Returns appointment_id, authorization_id (null when none was usable) and
+    Both carry practice_id: an episode is one practice's.
+    Returns practice_id, appointment_id, authorization_id (null when none was usable) and
     has_exhausted_authorization (one covered the session but had no visits left).
     The visits an authorization has left depend on every earlier allocation, hence a recursion.
 #}
@@ -95,24 +99,27 @@
 
     episode_authorizations as (
         select
+            practice_id,
             episode_key,
             array_sort(collect_list(
                 struct(authorization_number, authorization_id, decided_at, start_date, end_date, approved_visits)
             )) as authorizations
         from {{ authorizations }}
-        group by episode_key
+        group by practice_id, episode_key
     ),
 
     episode_sessions as (
         select
+            practice_id,
             episode_key,
             array_sort(collect_list(struct(step, appointment_id, session_start_at, session_date))) as sessions
         from {{ sessions }}
-        group by episode_key
+        group by practice_id, episode_key
     ),
 
     episodes as (
         select
+            episode_sessions.practice_id,
             episode_sessions.episode_key,
             episode_sessions.sessions,
             -- an episode without authorizations gets an empty array of the same element type
@@ -122,11 +129,13 @@
             ) as authorizations
         from episode_sessions
         left join episode_authorizations
-            on episode_sessions.episode_key = episode_authorizations.episode_key
+            on episode_sessions.practice_id = episode_authorizations.practice_id
+            and episode_sessions.episode_key = episode_authorizations.episode_key
     ),
 
     allocated as (
         select
+            episodes.practice_id,
             aggregate(
                 episodes.sessions,
                 named_struct(
@@ -147,7 +156,7 @@
         from episodes
     )
 
-    select allocation.appointment_id, allocation.authorization_id, allocation.has_exhausted_authorization
+    select practice_id, allocation.appointment_id, allocation.authorization_id, allocation.has_exhausted_authorization
     from allocated
     lateral view explode(allocations) as allocation
 {%- endmacro %}
@@ -157,26 +166,30 @@
 
     episode_authorizations as (
         select
+            practice_id,
             episode_key,
             list(
                 struct_pack(authorization_id, decided_at, start_date, end_date, approved_visits)
                 order by authorization_number
             ) as authorizations
         from {{ authorizations }}
-        group by episode_key
+        group by practice_id, episode_key
     ),
 
     episodes as (
         select
+            episodes.practice_id,
             episodes.episode_key,
             coalesce(episode_authorizations.authorizations, []) as authorizations
-        from (select distinct episode_key from {{ sessions }}) as episodes
+        from (select distinct practice_id, episode_key from {{ sessions }}) as episodes
         left join episode_authorizations
-            on episodes.episode_key = episode_authorizations.episode_key
+            on episodes.practice_id = episode_authorizations.practice_id
+            and episodes.episode_key = episode_authorizations.episode_key
     ),
 
     allocation as (
         select
+            practice_id,
             episode_key,
             cast(0 as bigint) as step,
             cast(null as varchar) as appointment_id,
@@ -189,6 +202,7 @@
         union all
 
         select
+            practice_id,
             episode_key,
             step,
             appointment_id,
@@ -204,6 +218,7 @@
                 list_filter(covering, lambda i: used[i] < authorizations[i].approved_visits)[1] as chosen
             from (
                 select
+                    allocation.practice_id,
                     allocation.episode_key,
                     sessions.step,
                     sessions.appointment_id,
@@ -218,13 +233,15 @@
                     ) as covering
                 from allocation
                 inner join {{ sessions }} as sessions
-                    on allocation.episode_key = sessions.episode_key
+                    on allocation.practice_id = sessions.practice_id
+                    and allocation.episode_key = sessions.episode_key
                     and sessions.step = allocation.step + 1
             ) as covered
         ) as chosen_step
     )
 
     select
+        practice_id,
         appointment_id,
         authorizations[chosen].authorization_id as authorization_id,
         has_exhausted_authorization
@@ -237,20 +254,22 @@
     session_start_at, date_of_service) with the row's patient and payer, done at or before its
     session start (on or before its date of service when there is no session), ranked newest first
     (`check_rank` 1 is the latest: what the front desk knew when the session was held).
-    Returns claim_id, checked_at, eligibility_result, check_rank.
+    Returns practice_id, claim_id, checked_at, eligibility_result, check_rank.
 #}
 {% macro ranked_eligibility_checks(rows, eligibility_checks) -%}
     select
+        {{ rows }}.practice_id,
         {{ rows }}.claim_id,
         {{ eligibility_checks }}.checked_at,
         {{ eligibility_checks }}.eligibility_result,
         row_number() over (
-            partition by {{ rows }}.claim_id
+            partition by {{ rows }}.practice_id, {{ rows }}.claim_id
             order by {{ eligibility_checks }}.checked_at desc, {{ eligibility_checks }}.eligibility_check_id desc
         ) as check_rank
     from {{ rows }}
     inner join {{ eligibility_checks }}
-        on {{ rows }}.patient_mrn = {{ eligibility_checks }}.patient_mrn
+        on {{ rows }}.practice_id = {{ eligibility_checks }}.practice_id
+        and {{ rows }}.patient_mrn = {{ eligibility_checks }}.patient_mrn
         and {{ rows }}.payer_id = {{ eligibility_checks }}.payer_id
         and (
             {{ eligibility_checks }}.checked_at <= {{ rows }}.session_start_at

@@ -172,13 +172,13 @@
 {%- endmacro %}
 
 {% macro default__day_series(bounds, start_column, end_column) -%}
-    select explode(sequence({{ start_column }}, {{ end_column }}, interval 1 day)) as date_day
+    select practice_id, explode(sequence({{ start_column }}, {{ end_column }}, interval 1 day)) as date_day
     from {{ bounds }}
     where {{ start_column }} <= {{ end_column }}
 {%- endmacro %}
 
 {% macro duckdb__day_series(bounds, start_column, end_column) -%}
-    select cast(unnest(generate_series(
+    select practice_id, cast(unnest(generate_series(
         cast({{ start_column }} as timestamp), cast({{ end_column }} as timestamp), interval 1 day
     )) as date) as date_day
     from {{ bounds }}
@@ -186,11 +186,11 @@
 {%- endmacro %}
 
 {#
-    One row per Monday from the week of `start_column` to the week of `end_column` of the one-row
-    relation `bounds` (both Mondays themselves), as `week_start`.
+    One row per practice and Monday from the week of `start_column` to the week of `end_column` of
+    `bounds`, a row per practice (both Mondays themselves), as `week_start`.
 #}
 {% macro week_series(bounds, start_column, end_column) -%}
-    select date_day as week_start
+    select practice_id, date_day as week_start
     from ({{ lantern.day_series(bounds, start_column, end_column) }}) as days
     where cast({{ dbt.date_trunc('week', 'date_day') }} as date) = date_day
 {%- endmacro %}

@@ -10,12 +10,34 @@
        delivery, file and line.
 #}
 
+{#
+    Every row carries the practice it came from (`practice_id`), and every key is unique within a practice only.
+    A network build's raw layer (Parquet, a partition per practice) has the column; a single practice's loader
+    tables do not, and get the build's `practice_id` var, so one project serves both.
+#}
+{% macro raw_source(table_name) -%}
+    select
+        {% if not var('raw_has_practice_id') -%}
+        {{ lantern.practice_id_literal() }} as practice_id,
+        {% endif -%}
+        *
+    from {{ source('raw', table_name) }}
+{%- endmacro %}
+
+{% macro practice_id_literal() -%}
+    {%- set practice_id = var('practice_id') -%}
+    {%- if not modules.re.match('^[A-Za-z0-9][A-Za-z0-9._-]*$', practice_id) -%}
+        {{ exceptions.raise_compiler_error("var practice_id " ~ practice_id ~ " is not a practice id") }}
+    {%- endif -%}
+    cast('{{ practice_id }}' as {{ dbt.type_string() }})
+{%- endmacro %}
+
 {% macro first_file_copy(relation, rows_per_position='one') -%}
     {%- set rank_function = 'row_number' if rows_per_position == 'one' else 'dense_rank' -%}
     select
         *,
         {{ rank_function }}() over (
-            partition by _file_sha256, _position
+            partition by practice_id, _file_sha256, _position
             order by _delivery, _source_file
         ) as _copy_rank
     from {{ relation }}
@@ -29,7 +51,7 @@
     select
         *,
         row_number() over (
-            partition by {{ key_column }}
+            partition by practice_id, {{ key_column }}
             order by
                 {% if updated_at_column != '_delivery' -%}
                 {{ updated_at_column }} desc nulls last,

@@ -20,6 +20,7 @@ from models.documentation.rulebook import ELEMENTS
 
 SCHEMA = pa.schema(
     [
+        ("practice_id", pa.string()),
         ("appointment_id", pa.string()),
         ("note_id", pa.string()),
         ("cpt_code", pa.string()),
@@ -43,7 +44,7 @@ MIN_ROWS_FOR_PROCESSES = 10_000  # below that, starting the processes (about 6 s
 
 
 def checked_notes(rows, processes: int = 1) -> pa.Table:
-    """The mart's rows from (appointment_id, note_id, cpt_code, session_minutes, note_text) tuples, checked in
+    """The mart's rows from (practice_id, appointment_id, note_id, cpt_code, session_minutes, note_text) tuples, checked in
     `processes` processes (DuckDB's build gives the dbt model the machine's cores; Spark runs one of these per
     task, in one process). A pool's processes send back Arrow tables, not the checks: cheap to pickle. If the pool
     breaks (a process that could not start), the notes are checked here instead, with a warning."""
@@ -81,13 +82,14 @@ def _load_model(path: str) -> None:
 
 
 def _checked_chunk(rows: list) -> pa.Table:
-    notes = [(text or "", cpt or "", minutes) for _, _, cpt, minutes, text in rows]
+    notes = [(text or "", cpt or "", minutes) for _, _, _, cpt, minutes, text in rows]
     return _table(rows, check_notes(notes, _MODEL[0] if _MODEL else DEFAULT_MODEL))
 
 
 def _table(rows: list, checks: list) -> pa.Table:
     columns = {name: [] for name in SCHEMA.names}
-    for (appointment_id, note_id, cpt_code, session_minutes, _), check in zip(rows, checks, strict=True):
+    for (practice_id, appointment_id, note_id, cpt_code, session_minutes, _), check in zip(rows, checks, strict=True):
+        columns["practice_id"].append(practice_id)
         columns["appointment_id"].append(appointment_id)
         columns["note_id"].append(note_id)
         columns["cpt_code"].append(cpt_code)

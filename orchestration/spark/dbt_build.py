@@ -24,7 +24,8 @@ class DbtInvocation:
     as_of: date | None = None
 
     def arguments(self, command: str, *selection: str) -> list[str]:
-        variables = {"as_of_date": self.as_of.isoformat() if self.as_of else None}
+        # the Parquet raw layer carries each row's practice_id (a network's many practices, or one)
+        variables = {"as_of_date": self.as_of.isoformat() if self.as_of else None, "raw_has_practice_id": True}
         return [command, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir),
                 "--target", self.target, "--target-path", str(self.target_path), "--log-path", str(self.log_path),
                 "--vars", json.dumps(variables), "--quiet", *selection]

@@ -28,11 +28,11 @@ def spark_ddl(schema: pa.Schema) -> str:
 
 
 def check_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow's function: each batch of (appointment_id, final_note_id, cpt_code, session_minutes, note_text)
-    rows becomes the mart's rows for those notes."""
+    """mapInArrow's function: each batch of (practice_id, appointment_id, final_note_id, cpt_code, session_minutes,
+    note_text) rows becomes the mart's rows for those notes."""
     for batch in batches:
         columns = [batch.column(name).to_pylist() for name in
-                   ("appointment_id", "final_note_id", "cpt_code", "session_minutes", "note_text")]
+                   ("practice_id", "appointment_id", "final_note_id", "cpt_code", "session_minutes", "note_text")]
         yield from checked_notes(zip(*columns)).to_batches()
 
 

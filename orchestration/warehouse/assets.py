@@ -15,10 +15,12 @@ from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.project import DBT_PROJECT_DIR
+from orchestration.raw_parquet.publish import DEFAULT_PRACTICE_ID
 
 
 class DbtBuildConfig(Config):
     as_of_date: str | None = None  # YYYY-MM-DD; default: the newest delivery's date
+    practice_id: str = DEFAULT_PRACTICE_ID  # the practice the loader's raw rows belong to (dbt var practice_id)
 
 
 @cache
@@ -50,9 +52,7 @@ def build_dbt_assets(project: DbtProject):
     @dbt_assets(manifest=project.manifest_path, dagster_dbt_translator=LanternTranslator(), project=project,
                 name="warehouse_dbt")
     def warehouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-        args = ["build"]
-        if config.as_of_date:
-            args += ["--vars", json.dumps({"as_of_date": config.as_of_date})]
+        args = ["build", "--vars", json.dumps({"as_of_date": config.as_of_date, "practice_id": config.practice_id})]
         yield from dbt.cli(args, context=context).stream()
 
     return warehouse_dbt

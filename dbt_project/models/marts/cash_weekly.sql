@@ -14,10 +14,13 @@ as_of as (
 
 bounds as (
     select
+        receipts.practice_id,
         min(receipts.week_start) as first_week,
         max(cast({{ dbt.date_trunc('week', 'as_of.as_of_date') }} as date)) as last_week
     from receipts
-    cross join as_of
+    inner join as_of
+        on receipts.practice_id = as_of.practice_id
+    group by receipts.practice_id
 ),
 
 weeks as (
@@ -25,29 +28,31 @@ weeks as (
 ),
 
 segments as (
-    select distinct segment from receipts
+    select distinct practice_id, segment from receipts
     union all
-    select 'total' as segment
+    select practice_id, 'total' as segment from bounds
 ),
 
 by_segment as (
     select
+        practice_id,
         week_start,
         segment,
         sum(amount) as cash,
         count(*) as receipts
     from receipts
-    group by week_start, segment
+    group by practice_id, week_start, segment
 ),
 
 totals as (
     select
+        practice_id,
         week_start,
         'total' as segment,
         sum(amount) as cash,
         count(*) as receipts
     from receipts
-    group by week_start
+    group by practice_id, week_start
 ),
 
 sums as (
@@ -58,6 +63,7 @@ sums as (
 
 final as (
     select
+        weeks.practice_id,
         cast(weeks.week_start as date) as week_start,
         cast(segments.segment as {{ dbt.type_string() }}) as segment,
         cast(coalesce(sums.cash, 0) as {{ lantern.type_money() }}) as cash,
@@ -65,10 +71,13 @@ final as (
         cast({{ dbt.dateadd('day', 6, 'weeks.week_start') }} <= as_of.as_of_date as {{ dbt.type_boolean() }})
             as is_complete_week
     from weeks
-    cross join segments
-    cross join as_of
+    inner join segments
+        on weeks.practice_id = segments.practice_id
+    inner join as_of
+        on weeks.practice_id = as_of.practice_id
     left join sums
-        on weeks.week_start = sums.week_start
+        on weeks.practice_id = sums.practice_id
+        and weeks.week_start = sums.week_start
         and segments.segment = sums.segment
 )
 

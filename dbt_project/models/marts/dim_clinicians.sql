@@ -15,18 +15,19 @@ claims as (
 ),
 
 npis as (
-    select clinician_npi from practitioners
+    select practice_id, clinician_npi from practitioners
     union
-    select clinician_npi from appointments
+    select practice_id, clinician_npi from appointments
     union
-    select rendering_npi as clinician_npi from claims
+    select practice_id, rendering_npi as clinician_npi from claims
 ),
 
 ranked_practitioners as (
     select
+        practice_id,
         practitioners.*,
         row_number() over (
-            partition by clinician_npi
+            partition by practice_id, clinician_npi
             order by _delivery desc, _source_file desc, _position desc
         ) as practitioner_rank
     from practitioners
@@ -34,6 +35,7 @@ ranked_practitioners as (
 
 final as (
     select
+        npis.practice_id,
         cast(npis.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(ranked_practitioners.practitioner_resource_id as {{ dbt.type_string() }}) as practitioner_resource_id,
         cast(ranked_practitioners.family_name as {{ dbt.type_string() }}) as family_name,
@@ -48,7 +50,8 @@ final as (
         cast(ranked_practitioners.practitioner_resource_id is not null as {{ dbt.type_boolean() }}) as is_in_ehr
     from npis
     left join ranked_practitioners
-        on npis.clinician_npi = ranked_practitioners.clinician_npi
+        on npis.practice_id = ranked_practitioners.practice_id
+        and npis.clinician_npi = ranked_practitioners.clinician_npi
         and ranked_practitioners.practitioner_rank = 1
     where npis.clinician_npi is not null
 )

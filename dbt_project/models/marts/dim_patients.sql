@@ -13,6 +13,7 @@ cohorts as (
 
 final as (
     select
+        patients.practice_id,
         cast(patients.patient_mrn as {{ dbt.type_string() }}) as patient_mrn,
         cast(patients.patient_resource_id as {{ dbt.type_string() }}) as patient_resource_id,
         cast(patients.family_name as {{ dbt.type_string() }}) as family_name,
@@ -30,7 +31,8 @@ final as (
         cast(coalesce(cohorts.has_anxiety_disorder, false) as {{ dbt.type_boolean() }}) as has_anxiety_disorder
     from patients
     left join cohorts
-        on patients.patient_mrn = cohorts.patient_mrn
+        on patients.practice_id = cohorts.practice_id
+        and patients.patient_mrn = cohorts.patient_mrn
 )
 
 select * from final

@@ -24,28 +24,30 @@ payer_rules as (
 ),
 
 x12_names as (
-    select payer_id, payer_name from claims
+    select practice_id, payer_id, payer_name from claims
     union all
-    select payer_id, payer_name from remittances
+    select practice_id, payer_id, payer_name from remittances
 ),
 
 x12_payers as (
     select
+        practice_id,
         payer_id,
         max(payer_name) as payer_name
     from x12_names
     where payer_id is not null
-    group by payer_id
+    group by practice_id, payer_id
 ),
 
 payer_ids as (
-    select payer_id from pm_payers
+    select practice_id, payer_id from pm_payers
     union
-    select payer_id from x12_payers
+    select practice_id, payer_id from x12_payers
 ),
 
 final as (
     select
+        payer_ids.practice_id,
         cast(payer_ids.payer_id as {{ dbt.type_string() }}) as payer_id,
         cast(coalesce(pm_payers.payer_name, x12_payers.payer_name) as {{ dbt.type_string() }}) as payer_name,
         cast(pm_payers.payer_type as {{ dbt.type_string() }}) as payer_type,
@@ -59,13 +61,16 @@ final as (
         cast(payer_rules.has_own_rules as {{ dbt.type_boolean() }}) as has_own_payer_rules
     from payer_ids
     left join pm_payers
-        on payer_ids.payer_id = pm_payers.payer_id
+        on payer_ids.practice_id = pm_payers.practice_id
+        and payer_ids.payer_id = pm_payers.payer_id
     left join x12_payers
-        on payer_ids.payer_id = x12_payers.payer_id
+        on payer_ids.practice_id = x12_payers.practice_id
+        and payer_ids.payer_id = x12_payers.payer_id
     left join payer_types
         on pm_payers.payer_type = payer_types.payer_type
     left join payer_rules
-        on payer_ids.payer_id = payer_rules.payer_id
+        on payer_ids.practice_id = payer_rules.practice_id
+        and payer_ids.payer_id = payer_rules.payer_id
     where payer_ids.payer_id is not null
 )
 

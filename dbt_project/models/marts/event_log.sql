@@ -37,12 +37,14 @@ unioned as (
 dated as (
     select unioned.*
     from unioned
-    cross join as_of
+    inner join as_of
+        on unioned.practice_id = as_of.practice_id
     where {{ lantern.local_date('unioned.event_at') }} <= as_of.as_of_date
 ),
 
 identified as (
     select
+        dated.practice_id,
         dated.*,
         {{ dbt.hash(dbt.concat([
             'dated.case_type', "'|'", 'dated.case_id', "'|'", 'dated.activity', "'|'", 'dated.source_key'
@@ -56,9 +58,10 @@ identified as (
 
 ordered as (
     select
+        practice_id,
         identified.*,
         row_number() over (
-            partition by case_type, case_id
+            partition by practice_id, case_type, case_id
             order by event_at, path_order, source_sequence, event_id
         ) as event_order
     from identified
@@ -66,6 +69,7 @@ ordered as (
 
 final as (
     select
+        ordered.practice_id,
         cast(ordered.event_id as {{ dbt.type_string() }}) as event_id,
         cast(ordered.case_id as {{ dbt.type_string() }}) as case_id,
         cast(ordered.case_type as {{ dbt.type_string() }}) as case_type,
@@ -86,7 +90,8 @@ final as (
         cast(ordered.payment_id as {{ dbt.type_string() }}) as payment_id
     from ordered
     left join payers
-        on ordered.payer_id = payers.payer_id
+        on ordered.practice_id = payers.practice_id
+        and ordered.payer_id = payers.payer_id
 )
 
 select * from final

@@ -30,6 +30,7 @@ as_of as (
 
 case_attributes as (
     select
+        claims.practice_id,
         'claim' as case_type,
         claims.claim_id as case_id,
         claims.patient_mrn,
@@ -39,9 +40,11 @@ case_attributes as (
         sessions.modality
     from claims
     left join sessions
-        on claims.claim_id = sessions.appointment_id
+        on claims.practice_id = sessions.practice_id
+        and claims.claim_id = sessions.appointment_id
     union all
     select
+        practice_id,
         'patient_journey' as case_type,
         referral_id as case_id,
         patient_mrn,
@@ -54,6 +57,7 @@ case_attributes as (
 
 aggregated as (
     select
+        practice_id,
         case_type,
         case_id,
         min(event_at) as start_at,
@@ -61,29 +65,32 @@ aggregated as (
         count(*) as event_count,
         {{ lantern.ordered_listagg('activity', 'event_order', "' > '") }} as variant
     from events
-    group by case_type, case_id
+    group by practice_id, case_type, case_id
 ),
 
 ends as (
     select
+        practice_id,
         case_type,
         case_id,
         max(case when event_order = 1 then activity end) as first_activity,
         max(case when is_last then activity end) as last_activity
     from (
         select
+            practice_id,
             case_type,
             case_id,
             activity,
             event_order,
-            event_order = count(*) over (partition by case_type, case_id) as is_last
+            event_order = count(*) over (partition by practice_id, case_type, case_id) as is_last
         from events
     ) as numbered
-    group by case_type, case_id
+    group by practice_id, case_type, case_id
 ),
 
 final as (
     select
+        aggregated.practice_id,
         cast(aggregated.case_id as {{ dbt.type_string() }}) as case_id,
         cast(aggregated.case_type as {{ dbt.type_string() }}) as case_type,
         cast(aggregated.start_at as {{ lantern.type_timestamptz() }}) as start_at,
@@ -103,14 +110,18 @@ final as (
         cast(as_of.as_of_date as date) as as_of_date
     from aggregated
     inner join ends
-        on aggregated.case_type = ends.case_type
+        on aggregated.practice_id = ends.practice_id
+        and aggregated.case_type = ends.case_type
         and aggregated.case_id = ends.case_id
     left join case_attributes
-        on aggregated.case_type = case_attributes.case_type
+        on aggregated.practice_id = case_attributes.practice_id
+        and aggregated.case_type = case_attributes.case_type
         and aggregated.case_id = case_attributes.case_id
     left join payers
-        on case_attributes.payer_id = payers.payer_id
-    cross join as_of
+        on case_attributes.practice_id = payers.practice_id
+        and case_attributes.payer_id = payers.payer_id
+    inner join as_of
+        on aggregated.practice_id = as_of.practice_id
 )
 
 select * from final

@@ -9,6 +9,7 @@ flagged as (
 
 final as (
     select
+        practice_id,
         cast(claim_id as {{ dbt.type_string() }}) as claim_id,
         cast(patient_mrn as {{ dbt.type_string() }}) as patient_mrn,
         cast(payer_id as {{ dbt.type_string() }}) as payer_id,

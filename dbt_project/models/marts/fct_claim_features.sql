@@ -26,12 +26,14 @@ sessions as (
 -- session whose note documents a review; known from the moment its note was signed.
 plan_reviews as (
     select
+        sessions.practice_id,
         sessions.patient_mrn,
         {{ lantern.local_date('sessions.session_start_at') }} as review_date,
         sessions.note_signed_at as known_at
     from sessions
     left join documentation
-        on sessions.final_note_id = documentation.note_id
+        on sessions.practice_id = documentation.practice_id
+        and sessions.final_note_id = documentation.note_id
     where sessions.has_final_note
         and sessions.note_signed_at is not null
         and (sessions.cpt_code = '90791' or documentation.reviews_treatment_plan)
@@ -40,19 +42,22 @@ plan_reviews as (
 -- The last review on or before the date of service that a biller could read at scored_at.
 last_plan_reviews as (
     select
+        features.practice_id,
         features.claim_id,
         max(plan_reviews.review_date) as last_plan_review_date
     from features
     inner join plan_reviews
-        on features.patient_mrn = plan_reviews.patient_mrn
+        on features.practice_id = plan_reviews.practice_id
+        and features.patient_mrn = plan_reviews.patient_mrn
         and plan_reviews.review_date <= features.date_of_service
         and plan_reviews.known_at <= features.scored_at
-    group by features.claim_id
+    group by features.practice_id, features.claim_id
 ),
 
 -- The signed note's rulebook check; a row without one reads no element as present.
 documented as (
     select
+        features.practice_id,
         features.*,
         {% for element in elements %}
         coalesce(documentation.has_{{ element }}, false) as doc_has_{{ element }},
@@ -70,15 +75,18 @@ documented as (
             as days_since_plan_review
     from features
     left join documentation
-        on features.signed_note_id = documentation.note_id
+        on features.practice_id = documentation.practice_id
+        and features.signed_note_id = documentation.note_id
     left join cpt_codes
         on documentation.cpt_code = cpt_codes.cpt_code
     left join last_plan_reviews
-        on features.claim_id = last_plan_reviews.claim_id
+        on features.practice_id = last_plan_reviews.practice_id
+        and features.claim_id = last_plan_reviews.claim_id
 ),
 
 final as (
     select
+        practice_id,
         cast(claim_id as {{ dbt.type_string() }}) as claim_id,
         cast(is_billed as {{ dbt.type_boolean() }}) as is_billed,
         cast(scored_at as {{ lantern.type_timestamptz() }}) as scored_at,

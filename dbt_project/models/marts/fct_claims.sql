@@ -17,6 +17,7 @@ carcs as (
 
 final as (
     select
+        claims.practice_id,
         cast(claims.claim_id as {{ dbt.type_string() }}) as claim_id,
         cast(claims.patient_mrn as {{ dbt.type_string() }}) as patient_mrn,
         cast(claims.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
@@ -65,7 +66,8 @@ final as (
         cast(claims.as_of_date as date) as as_of_date
     from claims
     left join expected_allowed
-        on claims.cpt_code = expected_allowed.cpt_code
+        on claims.practice_id = expected_allowed.practice_id
+        and claims.cpt_code = expected_allowed.cpt_code
         and claims.payer_id = expected_allowed.payer_id
         and extract(year from claims.date_of_service) = expected_allowed.service_year
     left join carcs

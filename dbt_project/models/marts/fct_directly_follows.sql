@@ -9,24 +9,26 @@
 with
 
 events as (
-    select case_type, case_id, activity, event_at, event_order
+    select practice_id, case_type, case_id, activity, event_at, event_order
     from {{ ref('event_log') }}
     where case_id is not null and activity is not null and event_at is not null
 ),
 
 pairs as (
     select
+        practice_id,
         case_type,
         activity as source,
         lead(activity) over case_order as target,
         {{ lantern.epoch_micros('lead(event_at) over case_order') }} - {{ lantern.epoch_micros('event_at') }}
             as micros
     from events
-    window case_order as (partition by case_type, case_id order by event_at, event_order)
+    window case_order as (partition by practice_id, case_type, case_id order by event_at, event_order)
 ),
 
 final as (
     select
+        practice_id,
         cast(case_type as {{ dbt.type_string() }}) as case_type,
         cast(source as {{ dbt.type_string() }}) as source,
         cast(target as {{ dbt.type_string() }}) as target,
@@ -36,7 +38,7 @@ final as (
         {{ lantern.percentile_cont('micros', 0.9) }} / 3600e6 as p90_hours
     from pairs
     where target is not null
-    group by case_type, source, target
+    group by practice_id, case_type, source, target
 )
 
 select * from final

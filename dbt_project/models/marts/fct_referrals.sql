@@ -12,6 +12,7 @@ episodes as (
 
 final as (
     select
+        referrals.practice_id,
         cast(referrals.referral_id as {{ dbt.type_string() }}) as referral_id,
         cast(referrals.received_at as {{ lantern.type_timestamptz() }}) as received_at,
         cast(referrals.received_month as date) as received_month,
@@ -41,7 +42,8 @@ final as (
         cast(coalesce(episodes.completed_sessions, 0) as {{ dbt.type_int() }}) as episode_completed_sessions
     from referrals
     left join episodes
-        on referrals.referral_id = episodes.referral_id
+        on referrals.practice_id = episodes.practice_id
+        and referrals.referral_id = episodes.referral_id
 )
 
 select * from final

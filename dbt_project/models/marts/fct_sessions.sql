@@ -8,6 +8,7 @@ sessions as (
 
 final as (
     select
+        practice_id,
         cast(appointment_id as {{ dbt.type_string() }}) as appointment_id,
         cast(patient_mrn as {{ dbt.type_string() }}) as patient_mrn,
         cast(clinician_npi as {{ dbt.type_string() }}) as clinician_npi,

@@ -24,6 +24,7 @@ encounters as (
 
 by_referral_month as (
     select
+        practice_id,
         received_month as month_start,
         count(*) as referrals_received,
         sum(case when is_converted then 1 else 0 end) as referrals_converted,
@@ -34,21 +35,23 @@ by_referral_month as (
         {{ lantern.median('wait_for_first_session_days') }} as wait_for_first_session_median_days,
         {{ lantern.percentile_cont('wait_for_first_session_days', 0.9) }} as wait_for_first_session_p90_days
     from referrals
-    group by received_month
+    group by practice_id, received_month
 ),
 
 by_appointment_month as (
     select
+        practice_id,
         scheduled_month as month_start,
         sum(case when appointment_status = 'completed' then 1 else 0 end) as appointments_completed,
         sum(case when appointment_status = 'no_show' then 1 else 0 end) as appointments_no_show,
         sum(case when appointment_status = 'late_cancelled' then 1 else 0 end) as appointments_late_cancelled
     from sessions
-    group by scheduled_month
+    group by practice_id, scheduled_month
 ),
 
 documented as (
     select
+        practice_id,
         {{ lantern.local_month('period_end_at') }} as month_start,
         note_lag_hours
     from encounters
@@ -58,6 +61,7 @@ documented as (
 
 by_note_month as (
     select
+        practice_id,
         month_start,
         count(*) as notes_final,
         {{ lantern.median('note_lag_hours') }} as note_lag_median_hours,
@@ -65,19 +69,20 @@ by_note_month as (
         {{ lantern.ratio('sum(case when note_lag_hours <= 24 then 1 else 0 end)', 'count(*)') }} as note_lag_share_within_24h,
         {{ lantern.ratio('sum(case when note_lag_hours <= 72 then 1 else 0 end)', 'count(*)') }} as note_lag_share_within_72h
     from documented
-    group by month_start
+    group by practice_id, month_start
 ),
 
 months as (
-    select month_start from by_referral_month
+    select practice_id, month_start from by_referral_month
     union
-    select month_start from by_appointment_month
+    select practice_id, month_start from by_appointment_month
     union
-    select month_start from by_note_month
+    select practice_id, month_start from by_note_month
 ),
 
 final as (
     select
+        months.practice_id,
         cast(months.month_start as date) as month_start,
         cast(coalesce(by_referral_month.referrals_received, 0) as {{ dbt.type_int() }}) as referrals_received,
         cast(coalesce(by_referral_month.referrals_converted, 0) as {{ dbt.type_int() }}) as referrals_converted,
@@ -119,11 +124,14 @@ final as (
         cast(by_note_month.note_lag_share_within_72h as {{ lantern.type_double() }}) as note_lag_share_within_72h
     from months
     left join by_referral_month
-        on months.month_start = by_referral_month.month_start
+        on months.practice_id = by_referral_month.practice_id
+        and months.month_start = by_referral_month.month_start
     left join by_appointment_month
-        on months.month_start = by_appointment_month.month_start
+        on months.practice_id = by_appointment_month.practice_id
+        and months.month_start = by_appointment_month.month_start
     left join by_note_month
-        on months.month_start = by_note_month.month_start
+        on months.practice_id = by_note_month.practice_id
+        and months.month_start = by_note_month.month_start
     where months.month_start is not null
 )
 

@@ -22,6 +22,7 @@ as_of as (
 
 dated as (
     select
+        practice_id,
         claim_id,
         transaction_type,
         amount,
@@ -45,6 +46,7 @@ before_void as (
 
 void_write_offs as (
     select
+        practice_id,
         claim_id,
         'void' as transaction_type,
         -sum(amount) as amount,
@@ -53,7 +55,7 @@ void_write_offs as (
         voided_date
     from before_void
     where voided_date is not null
-    group by claim_id, voided_date, date_of_service
+    group by practice_id, claim_id, voided_date, date_of_service
 ),
 
 effective as (
@@ -64,6 +66,7 @@ effective as (
 
 over_90_effective as (
     select
+        practice_id,
         amount,
         case
             when counted_from > {{ dbt.dateadd('day', var('ar_over_days') + 1, 'date_of_service') }}
@@ -76,10 +79,13 @@ over_90_effective as (
 
 bounds as (
     select
+        effective.practice_id,
         min(effective.counted_from) as first_day,
         max(as_of.as_of_date) as last_day
     from effective
-    cross join as_of
+    inner join as_of
+        on effective.practice_id = as_of.practice_id
+    group by effective.practice_id
 ),
 
 days as (
@@ -88,52 +94,65 @@ days as (
 
 balance_changes as (
     select
+        practice_id,
         counted_from as date_day,
         sum(amount) as balance_change
     from effective
-    group by counted_from
+    group by practice_id, counted_from
 ),
 
 over_90_changes as (
     select
+        practice_id,
         counted_from as date_day,
         sum(amount) as over_90_change
     from over_90_effective
-    group by counted_from
+    group by practice_id, counted_from
 ),
 
 charges_submitted as (
     select
+        practice_id,
         submitted_date as date_day,
         sum(amount) as charges
     from transactions
     where transaction_type = 'charge'
-    group by submitted_date
+    group by practice_id, submitted_date
 ),
 
 daily as (
     select
+        days.practice_id,
         days.date_day,
         coalesce(balance_changes.balance_change, 0) as balance_change,
         coalesce(over_90_changes.over_90_change, 0) as over_90_change,
         coalesce(charges_submitted.charges, 0) as charges
     from days
     left join balance_changes
-        on days.date_day = balance_changes.date_day
+        on days.practice_id = balance_changes.practice_id
+        and days.date_day = balance_changes.date_day
     left join over_90_changes
-        on days.date_day = over_90_changes.date_day
+        on days.practice_id = over_90_changes.practice_id
+        and days.date_day = over_90_changes.date_day
     left join charges_submitted
-        on days.date_day = charges_submitted.date_day
+        on days.practice_id = charges_submitted.practice_id
+        and days.date_day = charges_submitted.date_day
 ),
 
 running as (
     select
+        practice_id,
         date_day,
-        sum(balance_change) over (order by date_day rows between unbounded preceding and current row)
+        sum(balance_change) over (
+            partition by practice_id order by date_day rows between unbounded preceding and current row
+        )
             as ar_balance,
-        sum(over_90_change) over (order by date_day rows between unbounded preceding and current row)
+        sum(over_90_change) over (
+            partition by practice_id order by date_day rows between unbounded preceding and current row
+        )
             as ar_over_90_balance,
         sum(charges) over (
+            partition by practice_id
             order by date_day rows between {{ var('ar_window_days') - 1 }} preceding and current row
         ) as charges_last_90_days
     from daily
@@ -141,6 +160,7 @@ running as (
 
 final as (
     select
+        practice_id,
         cast(date_day as date) as ar_date,
         cast(ar_balance as {{ lantern.type_money() }}) as ar_balance,
         cast(ar_over_90_balance as {{ lantern.type_money() }}) as ar_over_90_balance,

@@ -14,16 +14,18 @@ carcs as (
 
 adjudicated_by_month as (
     select
+        practice_id,
         submitted_month as month_start,
         count(*) as claims_adjudicated
     from claims
     where has_original_submission
         and is_adjudicated
-    group by submitted_month
+    group by practice_id, submitted_month
 ),
 
 denials_by_reason as (
     select
+        practice_id,
         submitted_month as month_start,
         first_denial_reason as denial_reason,
         count(*) as first_pass_denials
@@ -31,11 +33,12 @@ denials_by_reason as (
     where has_original_submission
         and is_adjudicated
         and is_denied_first_pass
-    group by submitted_month, first_denial_reason
+    group by practice_id, submitted_month, first_denial_reason
 ),
 
 final as (
     select
+        denials_by_reason.practice_id,
         cast(denials_by_reason.month_start as date) as month_start,
         cast(denials_by_reason.denial_reason as {{ dbt.type_string() }}) as denial_reason,
         cast(carcs.description as {{ dbt.type_string() }}) as denial_reason_description,
@@ -48,7 +51,8 @@ final as (
         ) as denial_rate
     from denials_by_reason
     inner join adjudicated_by_month
-        on denials_by_reason.month_start = adjudicated_by_month.month_start
+        on denials_by_reason.practice_id = adjudicated_by_month.practice_id
+        and denials_by_reason.month_start = adjudicated_by_month.month_start
     left join carcs
         on denials_by_reason.denial_reason = carcs.carc_code
 )

@@ -15,6 +15,7 @@ as_of as (
 
 by_clinician as (
     select
+        practice_id,
         clinician_npi,
         instrument,
         count(*) as patients_seen,
@@ -25,11 +26,12 @@ by_clinician as (
         sum(case when is_remission then 1 else 0 end) as remitted_patients
     from outcomes
     where clinician_npi is not null
-    group by clinician_npi, instrument
+    group by practice_id, clinician_npi, instrument
 ),
 
 final as (
     select
+        by_clinician.practice_id,
         cast(by_clinician.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(by_clinician.instrument as {{ dbt.type_string() }}) as instrument,
         cast(by_clinician.patients_seen < {{ var('min_cell_size') }} as {{ dbt.type_boolean() }}) as is_suppressed,
@@ -59,7 +61,8 @@ final as (
         ) as remission_rate,
         cast(as_of.as_of_date as date) as as_of_date
     from by_clinician
-    cross join as_of
+    inner join as_of
+        on by_clinician.practice_id = as_of.practice_id
 )
 
 select * from final

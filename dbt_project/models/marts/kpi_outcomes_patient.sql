@@ -19,6 +19,7 @@ instruments as (
 
 evaluated as (
     select
+        scores.practice_id,
         scores.patient_mrn,
         scores.instrument,
         cohorts.clinician_npi,
@@ -45,13 +46,15 @@ evaluated as (
         end as is_remission
     from scores
     inner join cohorts
-        on scores.patient_mrn = cohorts.patient_mrn
+        on scores.practice_id = cohorts.practice_id
+        and scores.patient_mrn = cohorts.patient_mrn
     inner join instruments
         on scores.instrument = instruments.instrument
 ),
 
 final as (
     select
+        practice_id,
         cast(patient_mrn as {{ dbt.type_string() }}) as patient_mrn,
         cast(instrument as {{ dbt.type_string() }}) as instrument,
         cast(clinician_npi as {{ dbt.type_string() }}) as clinician_npi,

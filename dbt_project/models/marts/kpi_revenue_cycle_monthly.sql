@@ -14,6 +14,7 @@ as_of as (
 
 by_submission as (
     select
+        practice_id,
         submitted_month as month_start,
         count(*) as claims_submitted,
         sum(case when is_adjudicated then 1 else 0 end) as claims_adjudicated,
@@ -27,37 +28,41 @@ by_submission as (
         {{ lantern.percentile_cont('days_to_payment', 0.9) }} as days_to_payment_p90
     from claims
     where has_original_submission
-    group by submitted_month
+    group by practice_id, submitted_month
 ),
 
 collectible as (
     select
+        claims.practice_id,
         claims.*,
         cast({{ dbt.date_trunc('month', 'claims.date_of_service') }} as date) as service_month
     from claims
-    cross join as_of
+    inner join as_of
+        on claims.practice_id = as_of.practice_id
     where claims.date_of_service
         <= {{ dbt.dateadd('day', -var('net_collection_lag_days'), 'as_of.as_of_date') }}
 ),
 
 by_service as (
     select
+        practice_id,
         service_month as month_start,
         count(*) as net_collection_claims,
         sum(payer_paid) + sum(patient_paid) as net_collection_collected,
         sum(allowed) as net_collection_allowed
     from collectible
-    group by service_month
+    group by practice_id, service_month
 ),
 
 months as (
-    select month_start from by_submission
+    select practice_id, month_start from by_submission
     union
-    select month_start from by_service
+    select practice_id, month_start from by_service
 ),
 
 final as (
     select
+        months.practice_id,
         cast(months.month_start as date) as month_start,
         cast(coalesce(by_submission.claims_submitted, 0) as {{ dbt.type_int() }}) as claims_submitted,
         cast(coalesce(by_submission.claims_adjudicated, 0) as {{ dbt.type_int() }}) as claims_adjudicated,
@@ -96,10 +101,13 @@ final as (
         cast(as_of.as_of_date as date) as as_of_date
     from months
     left join by_submission
-        on months.month_start = by_submission.month_start
+        on months.practice_id = by_submission.practice_id
+        and months.month_start = by_submission.month_start
     left join by_service
-        on months.month_start = by_service.month_start
-    cross join as_of
+        on months.practice_id = by_service.practice_id
+        and months.month_start = by_service.month_start
+    inner join as_of
+        on months.practice_id = as_of.practice_id
     where months.month_start is not null
 )
 

@@ -10,6 +10,7 @@ claims as (
 
 finally_denied as (
     select
+        practice_id,
         clinician_npi,
         cast(extract(year from date_of_service) as {{ dbt.type_int() }}) as service_year,
         charge,
@@ -22,6 +23,7 @@ finally_denied as (
 
 final as (
     select
+        practice_id,
         cast(clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(service_year as {{ dbt.type_int() }}) as service_year,
         cast(count(*) as {{ dbt.type_int() }}) as finally_denied_claims,
@@ -29,7 +31,7 @@ final as (
         cast(sum(charge) as {{ lantern.type_money() }}) as finally_denied_charges,
         cast(coalesce(sum(expected_allowed), 0) as {{ lantern.type_money() }}) as unrecovered_denials
     from finally_denied
-    group by clinician_npi, service_year
+    group by practice_id, clinician_npi, service_year
 )
 
 select * from final

@@ -10,6 +10,7 @@ sessions as (
 
 completed as (
     select
+        practice_id,
         coalesce(encounter_clinician_npi, clinician_npi) as clinician_npi,
         cast({{ dbt.date_trunc('week', lantern.to_local_timestamp('session_start_at')) }} as date) as week_start,
         -- whole milliseconds: their sum is exact, where a sum of fractional hours as doubles depends on the
@@ -23,19 +24,22 @@ completed as (
 
 by_week as (
     select
+        practice_id,
         clinician_npi,
         week_start,
         count(*) as completed_sessions,
         {{ lantern.ratio('sum(session_milliseconds)', 3600000) }} as completed_session_hours
     from completed
-    group by clinician_npi, week_start
+    group by practice_id, clinician_npi, week_start
 ),
 
 bounds as (
     select
+        practice_id,
         min(week_start) as first_week,
         max(week_start) as last_week
     from by_week
+    group by practice_id
 ),
 
 weeks as (
@@ -44,24 +48,28 @@ weeks as (
 
 clinician_spans as (
     select
+        practice_id,
         clinician_npi,
         min(week_start) as first_week,
         max(week_start) as last_week
     from by_week
-    group by clinician_npi
+    group by practice_id, clinician_npi
 ),
 
 clinician_weeks as (
     select
+        clinician_spans.practice_id,
         clinician_spans.clinician_npi,
         weeks.week_start
     from clinician_spans
     inner join weeks
-        on weeks.week_start between clinician_spans.first_week and clinician_spans.last_week
+        on clinician_spans.practice_id = weeks.practice_id
+        and weeks.week_start between clinician_spans.first_week and clinician_spans.last_week
 ),
 
 final as (
     select
+        clinician_weeks.practice_id,
         cast(clinician_weeks.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(clinician_weeks.week_start as date) as week_start,
         cast(coalesce(by_week.completed_sessions, 0) as {{ dbt.type_int() }}) as completed_sessions,
@@ -73,7 +81,8 @@ final as (
         ) as utilization
     from clinician_weeks
     left join by_week
-        on clinician_weeks.clinician_npi = by_week.clinician_npi
+        on clinician_weeks.practice_id = by_week.practice_id
+        and clinician_weeks.clinician_npi = by_week.clinician_npi
         and clinician_weeks.week_start = by_week.week_start
 )
 

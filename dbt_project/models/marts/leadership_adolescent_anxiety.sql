@@ -46,6 +46,7 @@ as_of as (
 
 cohort_patients as (
     select
+        practice_id,
         patient_mrn,
         clinician_npi,
         first_session_appointment_id
@@ -56,64 +57,75 @@ cohort_patients as (
 
 patients_seen as (
     select
+        practice_id,
         clinician_npi,
         count(*) as patients_seen
     from cohort_patients
-    group by clinician_npi
+    group by practice_id, clinician_npi
 ),
 
 gad7 as (
     select
+        cohort_patients.practice_id,
         cohort_patients.clinician_npi,
         sum(case when outcomes.is_measurable then 1 else 0 end) as measurable_patients,
         sum(case when outcomes.is_reliably_improved then 1 else 0 end) as reliably_improved_patients
     from cohort_patients
     inner join outcomes
-        on cohort_patients.patient_mrn = outcomes.patient_mrn
+        on cohort_patients.practice_id = outcomes.practice_id
+        and cohort_patients.patient_mrn = outcomes.patient_mrn
         and outcomes.instrument = 'GAD-7'
-    group by cohort_patients.clinician_npi
+    group by cohort_patients.practice_id, cohort_patients.clinician_npi
 ),
 
 denials as (
     select
+        cohort_patients.practice_id,
         cohort_patients.clinician_npi,
         sum(case when claims.is_adjudicated then 1 else 0 end) as claims_adjudicated,
         sum(case when claims.is_adjudicated and claims.is_denied_first_pass then 1 else 0 end)
             as first_pass_denials
     from cohort_patients
     inner join claims
-        on cohort_patients.patient_mrn = claims.patient_mrn
+        on cohort_patients.practice_id = claims.practice_id
+        and cohort_patients.patient_mrn = claims.patient_mrn
         and cohort_patients.clinician_npi = claims.clinician_npi
-    group by cohort_patients.clinician_npi
+    group by cohort_patients.practice_id, cohort_patients.clinician_npi
 ),
 
 -- The clinician's own sessions with these patients that have a final note, and whether it passes.
 notes as (
     select
+        cohort_patients.practice_id,
         cohort_patients.clinician_npi,
         sum(case when note_checks.passes_rulebook is not null then 1 else 0 end) as notes_checked,
         sum(case when note_checks.passes_rulebook then 1 else 0 end) as notes_passing
     from cohort_patients
     inner join sessions
-        on cohort_patients.patient_mrn = sessions.patient_mrn
+        on cohort_patients.practice_id = sessions.practice_id
+        and cohort_patients.patient_mrn = sessions.patient_mrn
         and cohort_patients.clinician_npi = sessions.clinician_npi
     inner join note_checks
-        on sessions.appointment_id = note_checks.appointment_id
-    group by cohort_patients.clinician_npi
+        on sessions.practice_id = note_checks.practice_id
+        and sessions.appointment_id = note_checks.appointment_id
+    group by cohort_patients.practice_id, cohort_patients.clinician_npi
 ),
 
 waits as (
     select
+        cohort_patients.practice_id,
         cohort_patients.clinician_npi,
         {{ lantern.median('referrals.wait_for_first_session_days') }} as wait_for_first_session_median_days
     from cohort_patients
     inner join referrals
-        on cohort_patients.first_session_appointment_id = referrals.first_session_appointment_id
-    group by cohort_patients.clinician_npi
+        on cohort_patients.practice_id = referrals.practice_id
+        and cohort_patients.first_session_appointment_id = referrals.first_session_appointment_id
+    group by cohort_patients.practice_id, cohort_patients.clinician_npi
 ),
 
 measured as (
     select
+        clinicians.practice_id,
         clinicians.clinician_npi,
         clinicians.clinician_name,
         clinicians.credential,
@@ -127,19 +139,25 @@ measured as (
         waits.wait_for_first_session_median_days
     from clinicians
     left join patients_seen
-        on clinicians.clinician_npi = patients_seen.clinician_npi
+        on clinicians.practice_id = patients_seen.practice_id
+        and clinicians.clinician_npi = patients_seen.clinician_npi
     left join gad7
-        on clinicians.clinician_npi = gad7.clinician_npi
+        on clinicians.practice_id = gad7.practice_id
+        and clinicians.clinician_npi = gad7.clinician_npi
     left join notes
-        on clinicians.clinician_npi = notes.clinician_npi
+        on clinicians.practice_id = notes.practice_id
+        and clinicians.clinician_npi = notes.clinician_npi
     left join denials
-        on clinicians.clinician_npi = denials.clinician_npi
+        on clinicians.practice_id = denials.practice_id
+        and clinicians.clinician_npi = denials.clinician_npi
     left join waits
-        on clinicians.clinician_npi = waits.clinician_npi
+        on clinicians.practice_id = waits.practice_id
+        and clinicians.clinician_npi = waits.clinician_npi
 ),
 
 final as (
     select
+        measured.practice_id,
         cast(measured.clinician_npi as {{ dbt.type_string() }}) as clinician_npi,
         cast(measured.clinician_name as {{ dbt.type_string() }}) as clinician_name,
         cast(measured.credential as {{ dbt.type_string() }}) as credential,
@@ -158,7 +176,8 @@ final as (
             as {{ lantern.type_double() }}) as wait_for_first_session_median_days,
         cast(as_of.as_of_date as date) as as_of_date
     from measured
-    cross join as_of
+    inner join as_of
+        on measured.practice_id = as_of.practice_id
 )
 
 select * from final

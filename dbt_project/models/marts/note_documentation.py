@@ -20,13 +20,13 @@ from models.documentation.note_mart import checked_notes
 def model(dbt, session):
     dbt.config(materialized="table")
     sessions = dbt.ref("fct_sessions").filter("has_final_note").select(
-        "appointment_id, final_note_id, cpt_code, session_minutes"
+        "practice_id, appointment_id, final_note_id, cpt_code, session_minutes"
     )
-    notes = dbt.ref("int_notes_resolved").select("document_reference_id, note_text")
+    notes = dbt.ref("int_notes_resolved").select("practice_id as note_practice_id, document_reference_id, note_text")
     rows = (
-        sessions.join(notes, "final_note_id = document_reference_id")
-        .select("appointment_id, final_note_id, cpt_code, session_minutes, note_text")
-        .order("appointment_id")
+        sessions.join(notes, "practice_id = note_practice_id and final_note_id = document_reference_id")
+        .select("practice_id, appointment_id, final_note_id, cpt_code, session_minutes, note_text")
+        .order("practice_id, appointment_id")
         .fetchall()
     )
     # the machine's cores for the word lists (at most 4: beyond that the sentence model's pass dominates)

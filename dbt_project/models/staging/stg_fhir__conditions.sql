@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_conditions') }}
+    {{ lantern.raw_source('fhir_conditions') }}
 ),
 
 first_copies as (
@@ -16,6 +16,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         resource_id as condition_id,
         patient_ref as patient_resource_id,
         encounter_ref as encounter_id,

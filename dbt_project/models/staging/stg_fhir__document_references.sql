@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_document_references') }}
+    {{ lantern.raw_source('fhir_document_references') }}
 ),
 
 first_copies as (
@@ -17,6 +17,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         resource_id as document_reference_id,
         status as document_status,
         doc_status,

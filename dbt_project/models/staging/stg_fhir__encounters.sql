@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_encounters') }}
+    {{ lantern.raw_source('fhir_encounters') }}
 ),
 
 first_copies as (
@@ -17,6 +17,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         resource_id as encounter_id,
         status as encounter_status,
         class_code,

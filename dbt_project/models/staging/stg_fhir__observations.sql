@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_observations') }}
+    {{ lantern.raw_source('fhir_observations') }}
 ),
 
 instruments as (
@@ -21,6 +21,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         versions.resource_id as observation_id,
         versions.status as observation_status,
         versions.loinc_code,

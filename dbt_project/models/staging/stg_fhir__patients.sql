@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_patients') }}
+    {{ lantern.raw_source('fhir_patients') }}
 ),
 
 first_copies as (
@@ -16,6 +16,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         resource_id as patient_resource_id,
         mrn as patient_mrn,
         family_name,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'fhir_practitioners') }}
+    {{ lantern.raw_source('fhir_practitioners') }}
 ),
 
 first_copies as (
@@ -16,6 +16,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         resource_id as practitioner_resource_id,
         npi as clinician_npi,
         family_name,

@@ -1,4 +1,4 @@
--- One row per delivery folder that reached the raw layer, with the rows each raw table holds from it.
+-- One row per practice and delivery folder that reached the raw layer, with the rows each raw table holds from it.
 -- The as-of date of every measure defaults to the newest of these that is a date (kpis.md).
 {%- set raw_tables = [
     'fhir_patients', 'fhir_practitioners', 'fhir_encounters', 'fhir_conditions', 'fhir_observations',
@@ -14,11 +14,12 @@ with
 {% for table in raw_tables %}
 {{ table }} as (
     select
+        practice_id,
         _delivery,
         '{{ table }}' as raw_table,
         count(*) as row_count
-    from {{ source('raw', table) }}
-    group by _delivery
+    from ({{ lantern.raw_source(table) }}) as rows_of_{{ table }}
+    group by practice_id, _delivery
 ),
 
 {% endfor %}
@@ -31,13 +32,14 @@ unioned as (
 
 final as (
     select
+        practice_id,
         _delivery as delivery,
         {{ dbt.safe_cast('_delivery', 'date') }} as delivery_date,
         sum(case when raw_table <> 'ledger' then row_count else 0 end) as raw_rows,
         sum(case when raw_table = 'ledger' then row_count else 0 end) as ledger_files
     from unioned
     where _delivery is not null
-    group by _delivery
+    group by practice_id, _delivery
 )
 
 select * from final

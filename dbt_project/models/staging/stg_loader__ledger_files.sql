@@ -2,11 +2,12 @@
 with
 
 source as (
-    select * from {{ source('raw', 'ledger') }}
+    {{ lantern.raw_source('ledger') }}
 ),
 
 final as (
     select
+        practice_id,
         _source_file as ledger_file_key,
         source as source_system,
         kind as file_kind,

@@ -2,11 +2,12 @@
 with
 
 source as (
-    select * from {{ source('raw', 'quarantine') }}
+    {{ lantern.raw_source('quarantine') }}
 ),
 
 final as (
     select
+        practice_id,
         source as source_system,
         {{ lantern.blank_to_null('table_name') }} as table_name,
         location,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_appointments') }}
+    {{ lantern.raw_source('pm_appointments') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("appointment_id") }} as appointment_id,
         {{ lantern.blank_to_null("patient_mrn") }} as patient_mrn,
         {{ lantern.blank_to_null("clinician_npi") }} as clinician_npi,
@@ -36,6 +37,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         appointment_id,
         patient_mrn,
         clinician_npi,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_authorizations') }}
+    {{ lantern.raw_source('pm_authorizations') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("auth_id") }} as authorization_id,
         {{ lantern.blank_to_null("patient_mrn") }} as patient_mrn,
         {{ lantern.blank_to_null("payer_id") }} as payer_id,
@@ -35,6 +36,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         authorization_id,
         patient_mrn,
         payer_id,

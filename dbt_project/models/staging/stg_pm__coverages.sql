@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_coverages') }}
+    {{ lantern.raw_source('pm_coverages') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("coverage_id") }} as coverage_id,
         {{ lantern.blank_to_null("patient_mrn") }} as patient_mrn,
         {{ lantern.blank_to_null("payer_id") }} as payer_id,
@@ -31,6 +32,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         coverage_id,
         patient_mrn,
         payer_id,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_eligibility_checks') }}
+    {{ lantern.raw_source('pm_eligibility_checks') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("check_id") }} as eligibility_check_id,
         {{ lantern.blank_to_null("patient_mrn") }} as patient_mrn,
         {{ lantern.blank_to_null("payer_id") }} as payer_id,
@@ -33,6 +34,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         eligibility_check_id,
         patient_mrn,
         payer_id,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_patient_payments') }}
+    {{ lantern.raw_source('pm_patient_payments') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("payment_id") }} as payment_id,
         {{ lantern.blank_to_null("patient_mrn") }} as patient_mrn,
         {{ lantern.blank_to_null("appointment_id") }} as appointment_id,
@@ -31,6 +32,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         payment_id,
         patient_mrn,
         appointment_id,

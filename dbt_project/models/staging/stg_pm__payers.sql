@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_payers') }}
+    {{ lantern.raw_source('pm_payers') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("payer_id") }} as payer_id,
         {{ lantern.blank_to_null("payer_name") }} as payer_name,
         lower({{ lantern.blank_to_null("payer_type") }}) as payer_type,
@@ -28,6 +29,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         payer_id,
         payer_name,
         payer_type,

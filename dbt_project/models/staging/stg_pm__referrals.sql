@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'pm_referrals') }}
+    {{ lantern.raw_source('pm_referrals') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 typed as (
     select
+        practice_id,
         {{ lantern.blank_to_null("referral_id") }} as referral_id,
         {{ dbt.safe_cast(lantern.blank_to_null("received_at"), lantern.type_timestamptz()) }} as received_at,
         lower({{ lantern.blank_to_null("channel") }}) as channel,
@@ -37,6 +38,7 @@ versions as (
 
 final as (
     select
+        practice_id,
         referral_id,
         received_at,
         channel,

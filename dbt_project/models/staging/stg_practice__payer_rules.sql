@@ -16,11 +16,12 @@ with
 
 {% if rules_table is not none or not execute -%}
 source as (
-    select * from {{ rules_source }}
+    {{ lantern.raw_source('practice_payer_rules') }}
 ),
 {%- else -%}
 source as (
     select
+        {{ lantern.practice_id_literal() }} as practice_id,
         '*' as payer_id,
         {{ built_in['timely_filing_days'] }} as timely_filing_days,
         '{{ built_in['authorization_rule'] }}' as authorization_rule,
@@ -33,6 +34,7 @@ source as (
 
 final as (
     select
+        practice_id,
         cast(payer_id as {{ dbt.type_string() }}) as payer_id,
         cast(timely_filing_days as {{ dbt.type_int() }}) as timely_filing_days,
         cast(authorization_rule as {{ dbt.type_string() }}) as authorization_rule,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_claim_acks') }}
+    {{ lantern.raw_source('x12_claim_acks') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 final as (
     select
+        practice_id,
         {{ dbt.concat(['_file_sha256', "':'", dbt.safe_cast('_position', dbt.type_string())]) }} as claim_ack_key,
         claim_id,
         upper(trim(status_category)) as status_category,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_claim_lines') }}
+    {{ lantern.raw_source('x12_claim_lines') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 final as (
     select
+        practice_id,
         {{ dbt.concat(['claim_key', "':'", dbt.safe_cast('line_number', dbt.type_string())]) }} as claim_line_key,
         claim_key,
         line_number,

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_claims') }}
+    {{ lantern.raw_source('x12_claims') }}
 ),
 
 first_copies as (
@@ -12,6 +12,7 @@ first_copies as (
 
 final as (
     select
+        practice_id,
         claim_key,
         claim_id,
         trim(frequency_code) as frequency_code,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_provider_adjustments') }}
+    {{ lantern.raw_source('x12_provider_adjustments') }}
 ),
 
 first_copies as (
@@ -13,7 +13,7 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by _file_sha256, _position
+            partition by practice_id, _file_sha256, _position
             order by reason_code, reference, amount
         ) as _row_in_segment
     from first_copies
@@ -22,6 +22,7 @@ numbered as (
 
 final as (
     select
+        practice_id,
         {{ dbt.concat([
             '_file_sha256', "':'",
             dbt.safe_cast('_position', dbt.type_string()), "':'",

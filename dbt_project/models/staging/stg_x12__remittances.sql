@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_remittances') }}
+    {{ lantern.raw_source('x12_remittances') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 final as (
     select
+        practice_id,
         remittance_key,
         payer_id,
         payer_name,

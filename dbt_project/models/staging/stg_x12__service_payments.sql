@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'x12_service_payments') }}
+    {{ lantern.raw_source('x12_service_payments') }}
 ),
 
 first_copies as (
@@ -11,6 +11,7 @@ first_copies as (
 
 final as (
     select
+        practice_id,
         service_payment_key,
         claim_payment_key,
         procedure_code,

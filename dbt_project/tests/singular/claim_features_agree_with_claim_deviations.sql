@@ -15,10 +15,12 @@ deviations as (
 )
 
 select
+    features.practice_id,
     features.claim_id
 from features
 left join deviations
-    on features.claim_id = deviations.claim_id
+    on features.practice_id = deviations.practice_id
+    and features.claim_id = deviations.claim_id
 where deviations.claim_id is null
     or features.is_authorization_required is distinct from deviations.is_authorization_required
     or features.is_without_required_authorization is distinct from deviations.is_without_required_authorization

@@ -16,10 +16,12 @@ documentation as (
 )
 
 select
+    features.practice_id,
     features.claim_id
 from features
 left join documentation
-    on features.claim_id = documentation.appointment_id
+    on features.practice_id = documentation.practice_id
+    and features.claim_id = documentation.appointment_id
     and features.is_note_signed_before_submission
 where (documentation.appointment_id is null) <> (features.doc_missing_count is null)
     or features.doc_missing_count <> cardinality(documentation.missing_elements)

@@ -4,6 +4,7 @@ with
 
 events as (
     select
+        practice_id,
         case_type,
         case_id,
         count(*) as event_count,
@@ -11,7 +12,7 @@ events as (
         max(event_at) as end_at,
         max(event_order) as last_event_order
     from {{ ref('event_log') }}
-    group by case_type, case_id
+    group by practice_id, case_type, case_id
 ),
 
 cases as (
@@ -19,11 +20,13 @@ cases as (
 )
 
 select
+    coalesce(events.practice_id, cases.practice_id) as practice_id,
     coalesce(events.case_type, cases.case_type) as case_type,
     coalesce(events.case_id, cases.case_id) as case_id
 from events
 full outer join cases
-    on events.case_type = cases.case_type
+    on events.practice_id = cases.practice_id
+    and events.case_type = cases.case_type
     and events.case_id = cases.case_id
 where events.case_id is null
     or cases.case_id is null

@@ -13,13 +13,14 @@ appointments as (
 
 episode_starts as (
     select
+        practice_id,
         referral_id,
         patient_mrn,
         received_at,
         first_session_appointment_id,
         first_session_scheduled_start_at,
         lead(first_session_scheduled_start_at) over (
-            partition by patient_mrn
+            partition by practice_id, patient_mrn
             order by first_session_scheduled_start_at, referral_id
         ) as next_episode_start_at
     from referrals
@@ -29,23 +30,26 @@ episode_starts as (
 
 episode_sessions as (
     select
+        episode_starts.practice_id,
         episode_starts.referral_id,
         count(*) as completed_sessions,
         max(appointments.scheduled_start_at) as last_session_scheduled_start_at
     from episode_starts
     inner join appointments
-        on episode_starts.patient_mrn = appointments.patient_mrn
+        on episode_starts.practice_id = appointments.practice_id
+        and episode_starts.patient_mrn = appointments.patient_mrn
         and appointments.appointment_status = 'completed'
         and appointments.scheduled_start_at >= episode_starts.first_session_scheduled_start_at
         and (
             episode_starts.next_episode_start_at is null
             or appointments.scheduled_start_at < episode_starts.next_episode_start_at
         )
-    group by episode_starts.referral_id
+    group by episode_starts.practice_id, episode_starts.referral_id
 ),
 
 final as (
     select
+        episode_starts.practice_id,
         episode_starts.referral_id as episode_id,
         episode_starts.referral_id,
         episode_starts.patient_mrn,
@@ -56,7 +60,8 @@ final as (
         episode_sessions.completed_sessions
     from episode_starts
     left join episode_sessions
-        on episode_starts.referral_id = episode_sessions.referral_id
+        on episode_starts.practice_id = episode_sessions.practice_id
+        and episode_starts.referral_id = episode_sessions.referral_id
 )
 
 select * from final

@@ -14,13 +14,14 @@ appointments as (
 
 completed as (
     select
+        practice_id,
         referral_id,
         appointment_id,
         patient_mrn,
         clinician_npi,
         scheduled_start_at,
         row_number() over (
-            partition by referral_id
+            partition by practice_id, referral_id
             order by scheduled_start_at, appointment_id
         ) as completed_rank
     from appointments
@@ -35,6 +36,7 @@ first_completed as (
 
 final as (
     select
+        referrals.practice_id,
         referrals.referral_id,
         referrals.received_at,
         {{ lantern.local_month('referrals.received_at') }} as received_month,
@@ -59,7 +61,8 @@ final as (
             as wait_for_first_session_days
     from referrals
     left join first_completed
-        on referrals.referral_id = first_completed.referral_id
+        on referrals.practice_id = first_completed.practice_id
+        and referrals.referral_id = first_completed.referral_id
 )
 
 select * from final

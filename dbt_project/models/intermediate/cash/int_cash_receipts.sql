@@ -23,6 +23,7 @@ as_of as (
 
 from_payers as (
     select
+        remittances.practice_id,
         remittances.remittance_key as receipt_id,
         '835' as receipt_source,
         coalesce(payers.payer_type, 'unknown') as segment,
@@ -32,13 +33,15 @@ from_payers as (
             * remittances.payment_amount as amount
     from remittances
     left join payers
-        on remittances.payer_id = payers.payer_id
+        on remittances.practice_id = payers.practice_id
+        and remittances.payer_id = payers.payer_id
     where remittances.payment_date is not null
         and remittances.payment_amount is not null
 ),
 
 from_patients as (
     select
+        practice_id,
         payment_id as receipt_id,
         'patient_payment' as receipt_source,
         'patient' as segment,
@@ -58,6 +61,7 @@ receipts as (
 
 final as (
     select
+        receipts.practice_id,
         receipts.receipt_id,
         receipts.receipt_source,
         receipts.segment,
@@ -66,7 +70,8 @@ final as (
         cast({{ dbt.date_trunc('week', 'receipts.received_date') }} as date) as week_start,
         receipts.amount
     from receipts
-    cross join as_of
+    inner join as_of
+        on receipts.practice_id = as_of.practice_id
     where receipts.received_date <= as_of.as_of_date
 )
 

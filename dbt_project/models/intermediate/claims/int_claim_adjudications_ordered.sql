@@ -19,23 +19,25 @@ adjustments as (
 
 adjustment_totals as (
     select
+        practice_id,
         claim_payment_key,
         sum(case when {{ lantern.is_contractual_adjustment('group_code', 'reason_code') }} then amount else 0 end)
             as contractual_adjustment,
         sum(case when group_code in ('CO', 'OA', 'PI') then amount else 0 end) as co_oa_pi_adjustment,
         sum(case when group_code = 'PR' then amount else 0 end) as pr_adjustment
     from adjustments
-    group by claim_payment_key
+    group by practice_id, claim_payment_key
 ),
 
 reason_candidates as (
     select
+        practice_id,
         claim_payment_key,
         group_code,
         reason_code,
         amount,
         row_number() over (
-            partition by claim_payment_key
+            partition by practice_id, claim_payment_key
             order by amount desc, group_code, reason_code, adjustment_key
         ) as amount_rank
     from adjustments
@@ -49,6 +51,7 @@ largest_reasons as (
 
 flagged as (
     select
+        claim_payments.practice_id,
         claim_payments.claim_payment_key,
         claim_payments.claim_id,
         claim_payments.remittance_key,
@@ -78,26 +81,31 @@ flagged as (
         claim_payments._position
     from claim_payments
     left join remittances
-        on claim_payments.remittance_key = remittances.remittance_key
+        on claim_payments.practice_id = remittances.practice_id
+        and claim_payments.remittance_key = remittances.remittance_key
     left join adjustment_totals
-        on claim_payments.claim_payment_key = adjustment_totals.claim_payment_key
+        on claim_payments.practice_id = adjustment_totals.practice_id
+        and claim_payments.claim_payment_key = adjustment_totals.claim_payment_key
     left join largest_reasons
-        on claim_payments.claim_payment_key = largest_reasons.claim_payment_key
+        on claim_payments.practice_id = largest_reasons.practice_id
+        and claim_payments.claim_payment_key = largest_reasons.claim_payment_key
 ),
 
 ordered as (
     select
+        practice_id,
         flagged.*,
         row_number() over (
-            partition by claim_id
+            partition by practice_id, claim_id
             order by payment_date nulls last, _delivery, _source_file, _position
         ) as adjudication_number,
-        count(*) over (partition by claim_id) as adjudication_count
+        count(*) over (partition by practice_id, claim_id) as adjudication_count
     from flagged
 ),
 
 final as (
     select
+        practice_id,
         claim_payment_key,
         claim_id,
         adjudication_number,

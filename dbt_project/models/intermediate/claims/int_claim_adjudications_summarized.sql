@@ -11,6 +11,7 @@ adjudications as (
 
 firsts as (
     select
+        practice_id,
         claim_id,
         payment_date as first_adjudication_date,
         claim_status_code as first_claim_status_code,
@@ -23,6 +24,7 @@ firsts as (
 
 lasts as (
     select
+        practice_id,
         claim_id,
         payment_date as last_adjudication_date,
         claim_status_code as last_claim_status_code
@@ -32,15 +34,17 @@ lasts as (
 
 first_payments as (
     select
+        practice_id,
         claim_id,
         payment_date as first_paid_date,
-        row_number() over (partition by claim_id order by adjudication_number) as paid_rank
+        row_number() over (partition by practice_id, claim_id order by adjudication_number) as paid_rank
     from adjudications
     where paid > 0
 ),
 
 sums as (
     select
+        practice_id,
         claim_id,
         count(*) as adjudication_count,
         sum(case when is_reversal then 0 else 1 end) as non_reversal_adjudication_count,
@@ -52,11 +56,12 @@ sums as (
         sum(co_oa_pi_adjustment) as co_oa_pi_adjustment,
         sum(pr_adjustment) as pr_adjustment
     from adjudications
-    group by claim_id
+    group by practice_id, claim_id
 ),
 
 final as (
     select
+        sums.practice_id,
         sums.claim_id,
         sums.adjudication_count,
         sums.non_reversal_adjudication_count,
@@ -78,11 +83,14 @@ final as (
         sums.pr_adjustment
     from sums
     left join firsts
-        on sums.claim_id = firsts.claim_id
+        on sums.practice_id = firsts.practice_id
+        and sums.claim_id = firsts.claim_id
     left join lasts
-        on sums.claim_id = lasts.claim_id
+        on sums.practice_id = lasts.practice_id
+        and sums.claim_id = lasts.claim_id
     left join first_payments
-        on sums.claim_id = first_payments.claim_id
+        on sums.practice_id = first_payments.practice_id
+        and sums.claim_id = first_payments.claim_id
         and first_payments.paid_rank = 1
 )
 

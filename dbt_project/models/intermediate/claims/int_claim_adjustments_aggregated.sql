@@ -17,6 +17,7 @@ carcs as (
 
 joined as (
     select
+        adjudications.practice_id,
         adjudications.claim_id,
         adjustments.group_code,
         adjustments.reason_code,
@@ -24,11 +25,13 @@ joined as (
         adjudications.payment_date
     from adjustments
     inner join adjudications
-        on adjustments.claim_payment_key = adjudications.claim_payment_key
+        on adjustments.practice_id = adjudications.practice_id
+        and adjustments.claim_payment_key = adjudications.claim_payment_key
 ),
 
 aggregated as (
     select
+        practice_id,
         claim_id,
         group_code,
         reason_code,
@@ -36,11 +39,12 @@ aggregated as (
         count(*) as adjustment_count,
         min(payment_date) as first_adjusted_date
     from joined
-    group by claim_id, group_code, reason_code
+    group by practice_id, claim_id, group_code, reason_code
 ),
 
 final as (
     select
+        aggregated.practice_id,
         aggregated.claim_id,
         aggregated.group_code,
         aggregated.reason_code,

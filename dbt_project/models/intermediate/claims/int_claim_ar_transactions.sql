@@ -21,6 +21,7 @@ patient_payments as (
 
 submitted_claims as (
     select
+        practice_id,
         claim_id,
         submitted_date,
         date_of_service,
@@ -32,6 +33,7 @@ submitted_claims as (
 
 charges as (
     select
+        practice_id,
         claim_id,
         'charge' as transaction_type,
         submitted_date as transaction_date,
@@ -41,6 +43,7 @@ charges as (
 
 payer_payments as (
     select
+        practice_id,
         claim_id,
         'payer_paid' as transaction_type,
         payment_date as transaction_date,
@@ -51,6 +54,7 @@ payer_payments as (
 
 adjustments as (
     select
+        practice_id,
         claim_id,
         'co_oa_pi_adjustment' as transaction_type,
         payment_date as transaction_date,
@@ -61,6 +65,7 @@ adjustments as (
 
 patient_paid as (
     select
+        practice_id,
         appointment_id as claim_id,
         'patient_paid' as transaction_type,
         {{ lantern.local_date('received_at') }} as transaction_date,
@@ -81,6 +86,7 @@ unioned as (
 
 final as (
     select
+        unioned.practice_id,
         unioned.claim_id,
         unioned.transaction_type,
         unioned.transaction_date,
@@ -90,7 +96,8 @@ final as (
         submitted_claims.voided_date
     from unioned
     inner join submitted_claims
-        on unioned.claim_id = submitted_claims.claim_id
+        on unioned.practice_id = submitted_claims.practice_id
+        and unioned.claim_id = submitted_claims.claim_id
 )
 
 select * from final

@@ -31,23 +31,25 @@ as_of as (
 ),
 
 claim_ids as (
-    select claim_id from submitted
+    select practice_id, claim_id from submitted
     union
-    select claim_id from adjudicated
+    select practice_id, claim_id from adjudicated
 ),
 
 patient_paid as (
     select
+        practice_id,
         appointment_id as claim_id,
         sum(amount) as patient_paid,
         count(*) as patient_payment_count
     from patient_payments
     where appointment_id is not null
-    group by appointment_id
+    group by practice_id, appointment_id
 ),
 
 joined as (
     select
+        claim_ids.practice_id,
         claim_ids.claim_id,
         appointments.patient_mrn,
         coalesce(submitted.rendering_npi, appointments.clinician_npi) as clinician_npi,
@@ -89,20 +91,27 @@ joined as (
         as_of.as_of_date
     from claim_ids
     left join submitted
-        on claim_ids.claim_id = submitted.claim_id
+        on claim_ids.practice_id = submitted.practice_id
+        and claim_ids.claim_id = submitted.claim_id
     left join adjudicated
-        on claim_ids.claim_id = adjudicated.claim_id
+        on claim_ids.practice_id = adjudicated.practice_id
+        and claim_ids.claim_id = adjudicated.claim_id
     left join patient_paid
-        on claim_ids.claim_id = patient_paid.claim_id
+        on claim_ids.practice_id = patient_paid.practice_id
+        and claim_ids.claim_id = patient_paid.claim_id
     left join appointments
-        on claim_ids.claim_id = appointments.appointment_id
+        on claim_ids.practice_id = appointments.practice_id
+        and claim_ids.claim_id = appointments.appointment_id
     left join payers
-        on submitted.payer_id = payers.payer_id
-    cross join as_of
+        on submitted.practice_id = payers.practice_id
+        and submitted.payer_id = payers.payer_id
+    inner join as_of
+        on claim_ids.practice_id = as_of.practice_id
 ),
 
 final as (
     select
+        practice_id,
         claim_id,
         patient_mrn,
         clinician_npi,

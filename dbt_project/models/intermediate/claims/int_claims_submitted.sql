@@ -20,9 +20,10 @@ acks as (
 
 ranked as (
     select
+        practice_id,
         claims.*,
         row_number() over (
-            partition by claim_id
+            partition by practice_id, claim_id
             order by
                 case when frequency_code = '1' then 0 else 1 end,
                 submitted_at,
@@ -40,6 +41,7 @@ reference_submissions as (
 
 originals as (
     select
+        practice_id,
         claim_id,
         claim_key as original_claim_key,
         submitted_at
@@ -49,26 +51,30 @@ originals as (
 
 first_lines as (
     select
+        practice_id,
         claim_key,
         procedure_code,
         modifiers,
-        row_number() over (partition by claim_key order by line_number, _position) as line_rank
+        row_number() over (partition by practice_id, claim_key order by line_number, _position) as line_rank
     from lines
 ),
 
 service_dates as (
     select
+        claims.practice_id,
         claims.claim_id,
         min(lines.service_date) as date_of_service,
         count(distinct claims.claim_key) as submission_count
     from claims
     left join lines
-        on claims.claim_key = lines.claim_key
-    group by claims.claim_id
+        on claims.practice_id = lines.practice_id
+        and claims.claim_key = lines.claim_key
+    group by claims.practice_id, claims.claim_id
 ),
 
 flagged_submissions as (
     select
+        claims.practice_id,
         claims.claim_id,
         claims.frequency_code,
         claims.submitted_at,
@@ -77,31 +83,35 @@ flagged_submissions as (
             as is_later_resubmission
     from claims
     left join originals
-        on claims.claim_id = originals.claim_id
+        on claims.practice_id = originals.practice_id
+        and claims.claim_id = originals.claim_id
 ),
 
 followups as (
     select
+        practice_id,
         claim_id,
         sum(case when is_later_resubmission then 1 else 0 end) as resubmission_count,
         min(case when is_later_resubmission then submitted_at end) as first_resubmitted_at,
         sum(case when frequency_code = '8' then 1 else 0 end) as void_count,
         min(case when frequency_code = '8' then submitted_at end) as voided_at
     from flagged_submissions
-    group by claim_id
+    group by practice_id, claim_id
 ),
 
 rejections as (
     select
+        practice_id,
         claim_id,
         count(*) as rejection_count
     from acks
     where status_category in ('A3', 'A6', 'A7', 'A8')
-    group by claim_id
+    group by practice_id, claim_id
 ),
 
 final as (
     select
+        reference_submissions.practice_id,
         reference_submissions.claim_id,
         originals.original_claim_key,
         originals.original_claim_key is not null as has_original_submission,
@@ -130,16 +140,21 @@ final as (
         coalesce(rejections.rejection_count, 0) > 0 as has_277ca_rejection
     from reference_submissions
     left join originals
-        on reference_submissions.claim_id = originals.claim_id
+        on reference_submissions.practice_id = originals.practice_id
+        and reference_submissions.claim_id = originals.claim_id
     left join first_lines
-        on reference_submissions.claim_key = first_lines.claim_key
+        on reference_submissions.practice_id = first_lines.practice_id
+        and reference_submissions.claim_key = first_lines.claim_key
         and first_lines.line_rank = 1
     left join service_dates
-        on reference_submissions.claim_id = service_dates.claim_id
+        on reference_submissions.practice_id = service_dates.practice_id
+        and reference_submissions.claim_id = service_dates.claim_id
     left join followups
-        on reference_submissions.claim_id = followups.claim_id
+        on reference_submissions.practice_id = followups.practice_id
+        and reference_submissions.claim_id = followups.claim_id
     left join rejections
-        on reference_submissions.claim_id = rejections.claim_id
+        on reference_submissions.practice_id = rejections.practice_id
+        and reference_submissions.claim_id = rejections.claim_id
 )
 
 select * from final

@@ -9,6 +9,7 @@ claims as (
 
 paid_claims as (
     select
+        practice_id,
         cpt_code,
         payer_id,
         extract(year from date_of_service) as service_year,
@@ -22,13 +23,14 @@ paid_claims as (
 
 final as (
     select
+        practice_id,
         cpt_code,
         payer_id,
         cast(service_year as {{ dbt.type_int() }}) as service_year,
         count(*) as paid_claims,
         {{ lantern.median('allowed', lantern.type_money()) }} as expected_allowed
     from paid_claims
-    group by cpt_code, payer_id, service_year
+    group by practice_id, cpt_code, payer_id, service_year
 )
 
 select * from final

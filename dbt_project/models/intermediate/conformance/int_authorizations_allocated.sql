@@ -33,11 +33,12 @@ approved_coverages as (
 
 episode_authorizations as (
     select
+        approved.practice_id,
         {{ dbt.concat([
             'approved.patient_mrn', "'|'", 'approved.payer_id', "'|'", "coalesce(approved_coverages.coverage_id, '')"
         ]) }} as episode_key,
         row_number() over (
-            partition by approved.patient_mrn, approved.payer_id, approved_coverages.coverage_id
+            partition by approved.practice_id, approved.patient_mrn, approved.payer_id, approved_coverages.coverage_id
             order by approved.requested_at, approved.authorization_id
         ) as authorization_number,
         approved.authorization_id,
@@ -47,14 +48,16 @@ episode_authorizations as (
         approved.approved_visits
     from approved
     left join approved_coverages
-        on approved.authorization_id = approved_coverages.authorization_id
+        on approved.practice_id = approved_coverages.practice_id
+        and approved.authorization_id = approved_coverages.authorization_id
 ),
 
 episode_sessions as (
     select
+        practice_id,
         {{ dbt.concat(['patient_mrn', "'|'", 'payer_id', "'|'", "coalesce(coverage_id, '')"]) }} as episode_key,
         row_number() over (
-            partition by patient_mrn, payer_id, coverage_id
+            partition by practice_id, patient_mrn, payer_id, coverage_id
             order by session_start_at, appointment_id
         ) as step,
         appointment_id,
@@ -70,6 +73,7 @@ allocated as (
 
 final as (
     select
+        sessions.practice_id,
         sessions.appointment_id,
         sessions.patient_mrn,
         sessions.payer_id,
@@ -80,7 +84,8 @@ final as (
         coalesce(allocated.has_exhausted_authorization, false) as has_exhausted_authorization
     from sessions
     left join allocated
-        on sessions.appointment_id = allocated.appointment_id
+        on sessions.practice_id = allocated.practice_id
+        and sessions.appointment_id = allocated.appointment_id
     where sessions.is_authorization_required
 )
 

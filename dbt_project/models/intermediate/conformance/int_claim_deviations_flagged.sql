@@ -30,6 +30,7 @@ rules as (
 
 submitted as (
     select
+        claims.practice_id,
         claims.claim_id,
         claims.patient_mrn,
         claims.payer_id,
@@ -47,9 +48,11 @@ submitted as (
         covered_sessions.is_authorization_required as is_session_authorization_required
     from claims
     left join sessions
-        on claims.claim_id = sessions.appointment_id
+        on claims.practice_id = sessions.practice_id
+        and claims.claim_id = sessions.appointment_id
     left join covered_sessions
-        on claims.claim_id = covered_sessions.appointment_id
+        on claims.practice_id = covered_sessions.practice_id
+        and claims.claim_id = covered_sessions.appointment_id
     where claims.has_original_submission
 ),
 
@@ -66,6 +69,7 @@ latest_checks as (
 
 flagged as (
     select
+        submitted.practice_id,
         submitted.claim_id,
         submitted.patient_mrn,
         submitted.payer_id,
@@ -98,15 +102,19 @@ flagged as (
         rules.timely_filing_days
     from submitted
     left join latest_checks
-        on submitted.claim_id = latest_checks.claim_id
+        on submitted.practice_id = latest_checks.practice_id
+        and submitted.claim_id = latest_checks.claim_id
     left join allocations
-        on submitted.claim_id = allocations.appointment_id
+        on submitted.practice_id = allocations.practice_id
+        and submitted.claim_id = allocations.appointment_id
     left join rules
-        on submitted.payer_id = rules.payer_id
+        on submitted.practice_id = rules.practice_id
+        and submitted.payer_id = rules.payer_id
 ),
 
 derived as (
     select
+        practice_id,
         flagged.*,
         is_authorization_required and authorization_id is null as is_without_required_authorization,
         filing_lag_days > timely_filing_days as is_late_filing
@@ -115,6 +123,7 @@ derived as (
 
 final as (
     select
+        practice_id,
         derived.*,
         case when is_note_signed_after_submission then 1 else 0 end
         + case when is_without_eligibility_check then 1 else 0 end

@@ -19,11 +19,11 @@ remittances as (
 ),
 
 payer_ids as (
-    select payer_id from pm_payers
+    select practice_id, payer_id from pm_payers
     union
-    select payer_id from claims
+    select practice_id, payer_id from claims
     union
-    select payer_id from remittances
+    select practice_id, payer_id from remittances
 ),
 
 own_rules as (
@@ -38,6 +38,7 @@ default_rules as (
 
 final as (
     select
+        payer_ids.practice_id,
         payer_ids.payer_id,
         case when own_rules.payer_id is not null
             then own_rules.timely_filing_days else default_rules.timely_filing_days
@@ -55,9 +56,10 @@ final as (
         own_rules.payer_id is not null as has_own_rules
     from payer_ids
     left join own_rules
-        on payer_ids.payer_id = own_rules.payer_id
+        on payer_ids.practice_id = own_rules.practice_id
+        and payer_ids.payer_id = own_rules.payer_id
     left join default_rules
-        on true
+        on payer_ids.practice_id = default_rules.practice_id
     where payer_ids.payer_id is not null
 )
 

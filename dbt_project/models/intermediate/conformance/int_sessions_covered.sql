@@ -24,6 +24,7 @@ rules as (
 
 completed as (
     select
+        sessions.practice_id,
         sessions.appointment_id,
         sessions.patient_mrn,
         sessions.session_start_at,
@@ -33,7 +34,8 @@ completed as (
         claims.payer_id
     from sessions
     left join claims
-        on sessions.appointment_id = claims.claim_id
+        on sessions.practice_id = claims.practice_id
+        and sessions.appointment_id = claims.claim_id
     where sessions.is_completed
         and sessions.session_start_at is not null
 ),
@@ -44,6 +46,7 @@ known as (
 
 covered as (
     select
+        completed.practice_id,
         completed.appointment_id,
         completed.patient_mrn,
         completed.session_start_at,
@@ -53,15 +56,17 @@ covered as (
         completed.is_billed
     from completed
     left join known
-        on completed.appointment_id = known.appointment_id
+        on completed.practice_id = known.practice_id
+        and completed.appointment_id = known.appointment_id
 ),
 
 numbered as (
     select
+        practice_id,
         covered.*,
         case when payer_id is not null then
             row_number() over (
-                partition by patient_mrn, payer_id, coverage_id
+                partition by practice_id, patient_mrn, payer_id, coverage_id
                 order by session_start_at, appointment_id
             )
         end as visit_number
@@ -70,6 +75,7 @@ numbered as (
 
 final as (
     select
+        numbered.practice_id,
         numbered.appointment_id,
         numbered.patient_mrn,
         numbered.session_start_at,
@@ -85,7 +91,8 @@ final as (
         ) }} as is_authorization_required
     from numbered
     left join rules
-        on numbered.payer_id = rules.payer_id
+        on numbered.practice_id = rules.practice_id
+        and numbered.payer_id = rules.payer_id
 )
 
 select * from final

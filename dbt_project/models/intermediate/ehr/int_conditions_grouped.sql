@@ -16,6 +16,7 @@ groups as (
 
 resolved as (
     select
+        conditions.practice_id,
         conditions.condition_id,
         conditions.encounter_id,
         patients.patient_mrn,
@@ -24,7 +25,8 @@ resolved as (
         conditions.recorded_at
     from conditions
     left join patients
-        on conditions.patient_resource_id = patients.patient_resource_id
+        on conditions.practice_id = patients.practice_id
+        and conditions.patient_resource_id = patients.patient_resource_id
 ),
 
 prefixed_groups as (
@@ -38,12 +40,13 @@ prefixed_groups as (
 
 matches as (
     select
+        resolved.practice_id,
         resolved.condition_id,
         prefixed_groups.icd10_prefix,
         prefixed_groups.icd10_group,
         prefixed_groups.is_anxiety_disorder,
         row_number() over (
-            partition by resolved.condition_id
+            partition by resolved.practice_id, resolved.condition_id
             order by {{ dbt.length('prefixed_groups.icd10_prefix_undotted') }} desc
         ) as match_rank
     from resolved
@@ -55,6 +58,7 @@ matches as (
 
 final as (
     select
+        resolved.practice_id,
         resolved.condition_id,
         resolved.encounter_id,
         resolved.patient_mrn,
@@ -65,7 +69,8 @@ final as (
         coalesce(matches.is_anxiety_disorder, false) as is_anxiety_disorder
     from resolved
     left join matches
-        on resolved.condition_id = matches.condition_id
+        on resolved.practice_id = matches.practice_id
+        and resolved.condition_id = matches.condition_id
         and matches.match_rank = 1
 )
 

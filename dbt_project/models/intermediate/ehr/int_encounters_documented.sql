@@ -12,14 +12,15 @@ notes as (
 
 final_notes as (
     select
+        practice_id,
         encounter_id,
         document_reference_id,
         signed_at,
         row_number() over (
-            partition by encounter_id
+            partition by practice_id, encounter_id
             order by signed_at, document_reference_id
         ) as final_note_number,
-        count(*) over (partition by encounter_id) as final_note_count
+        count(*) over (partition by practice_id, encounter_id) as final_note_count
     from notes
     where is_final
         and encounter_id is not null
@@ -32,6 +33,7 @@ first_final_notes as (
 
 final as (
     select
+        encounters.practice_id,
         encounters.encounter_id,
         encounters.appointment_id,
         encounters.encounter_status,
@@ -49,7 +51,8 @@ final as (
         {{ lantern.hours_between('encounters.period_end_at', 'first_final_notes.signed_at') }} as note_lag_hours
     from encounters
     left join first_final_notes
-        on encounters.encounter_id = first_final_notes.encounter_id
+        on encounters.practice_id = first_final_notes.practice_id
+        and encounters.encounter_id = first_final_notes.encounter_id
 )
 
 select * from final

@@ -16,6 +16,7 @@ practitioners as (
 
 final as (
     select
+        encounters.practice_id,
         encounters.encounter_id,
         encounters.appointment_id,
         encounters.encounter_status,
@@ -31,9 +32,11 @@ final as (
         encounters.practitioner_resource_id
     from encounters
     left join patients
-        on encounters.patient_resource_id = patients.patient_resource_id
+        on encounters.practice_id = patients.practice_id
+        and encounters.patient_resource_id = patients.patient_resource_id
     left join practitioners
-        on encounters.practitioner_resource_id = practitioners.practitioner_resource_id
+        on encounters.practice_id = practitioners.practice_id
+        and encounters.practitioner_resource_id = practitioners.practitioner_resource_id
 )
 
 select * from final

@@ -16,6 +16,7 @@ practitioners as (
 
 final as (
     select
+        notes.practice_id,
         notes.document_reference_id,
         notes.encounter_id,
         patients.patient_mrn,
@@ -33,9 +34,11 @@ final as (
         notes.note_text
     from notes
     left join patients
-        on notes.patient_resource_id = patients.patient_resource_id
+        on notes.practice_id = patients.practice_id
+        and notes.patient_resource_id = patients.patient_resource_id
     left join practitioners
-        on notes.author_resource_id = practitioners.practitioner_resource_id
+        on notes.practice_id = practitioners.practice_id
+        and notes.author_resource_id = practitioners.practitioner_resource_id
 )
 
 select * from final

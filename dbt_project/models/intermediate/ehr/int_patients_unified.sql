@@ -24,22 +24,23 @@ payments as (
 ),
 
 mrns as (
-    select patient_mrn from fhir_patients
+    select practice_id, patient_mrn from fhir_patients
     union
-    select patient_mrn from appointments
+    select practice_id, patient_mrn from appointments
     union
-    select patient_mrn from referrals
+    select practice_id, patient_mrn from referrals
     union
-    select patient_mrn from coverages
+    select practice_id, patient_mrn from coverages
     union
-    select patient_mrn from payments
+    select practice_id, patient_mrn from payments
 ),
 
 ranked_fhir_patients as (
     select
+        practice_id,
         fhir_patients.*,
         row_number() over (
-            partition by patient_mrn
+            partition by practice_id, patient_mrn
             order by _delivery desc, _source_file desc, _position desc
         ) as patient_rank
     from fhir_patients
@@ -47,10 +48,11 @@ ranked_fhir_patients as (
 
 ranked_referrals as (
     select
+        practice_id,
         patient_mrn,
         birth_date,
         row_number() over (
-            partition by patient_mrn
+            partition by practice_id, patient_mrn
             order by received_at desc, referral_id desc
         ) as referral_rank
     from referrals
@@ -60,6 +62,7 @@ ranked_referrals as (
 
 final as (
     select
+        mrns.practice_id,
         mrns.patient_mrn,
         ranked_fhir_patients.patient_resource_id,
         ranked_fhir_patients.family_name,
@@ -70,10 +73,12 @@ final as (
         ranked_fhir_patients.patient_resource_id is not null as is_in_ehr
     from mrns
     left join ranked_fhir_patients
-        on mrns.patient_mrn = ranked_fhir_patients.patient_mrn
+        on mrns.practice_id = ranked_fhir_patients.practice_id
+        and mrns.patient_mrn = ranked_fhir_patients.patient_mrn
         and ranked_fhir_patients.patient_rank = 1
     left join ranked_referrals
-        on mrns.patient_mrn = ranked_referrals.patient_mrn
+        on mrns.practice_id = ranked_referrals.practice_id
+        and mrns.patient_mrn = ranked_referrals.patient_mrn
         and ranked_referrals.referral_rank = 1
     where mrns.patient_mrn is not null
 )

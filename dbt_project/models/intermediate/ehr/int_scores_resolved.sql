@@ -16,6 +16,7 @@ instruments as (
 
 final as (
     select
+        observations.practice_id,
         observations.observation_id,
         patients.patient_mrn,
         instruments.instrument,
@@ -27,7 +28,8 @@ final as (
     inner join instruments
         on observations.loinc_code = instruments.loinc_code
     left join patients
-        on observations.patient_resource_id = patients.patient_resource_id
+        on observations.practice_id = patients.practice_id
+        and observations.patient_resource_id = patients.patient_resource_id
     where coalesce(observations.observation_status, 'final') in ('final', 'amended', 'corrected')
         and observations.score is not null
         and observations.effective_at is not null

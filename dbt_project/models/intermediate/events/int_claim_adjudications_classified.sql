@@ -11,14 +11,16 @@ adjudications as (
 
 patient_billing as (
     select
+        practice_id,
         claim_payment_key,
-        row_number() over (partition by claim_id order by adjudication_number) as billing_rank
+        row_number() over (partition by practice_id, claim_id order by adjudication_number) as billing_rank
     from adjudications
     where patient_responsibility > 0
 ),
 
 classified as (
     select
+        practice_id,
         adjudications.*,
         co_oa_pi_adjustment - contractual_adjustment as other_co_oa_pi_adjustment,
         case
@@ -33,6 +35,7 @@ classified as (
 
 final as (
     select
+        classified.practice_id,
         classified.claim_payment_key,
         classified.claim_id,
         classified.adjudication_number,
@@ -50,7 +53,8 @@ final as (
         coalesce(patient_billing.billing_rank = 1, false) as is_patient_billed
     from classified
     left join patient_billing
-        on classified.claim_payment_key = patient_billing.claim_payment_key
+        on classified.practice_id = patient_billing.practice_id
+        and classified.claim_payment_key = patient_billing.claim_payment_key
 )
 
 select * from final

@@ -60,6 +60,7 @@ referrals as (
 
 claim_sessions as (
     select
+        sessions.practice_id,
         sessions.claim_id,
         sessions.appointment_id,
         referrals.referral_id,
@@ -71,24 +72,29 @@ claim_sessions as (
         sessions.modality
     from sessions
     inner join claims
-        on sessions.appointment_id = claims.claim_id
+        on sessions.practice_id = claims.practice_id
+        and sessions.appointment_id = claims.claim_id
     left join referrals
-        on sessions.referral_id = referrals.referral_id
+        on sessions.practice_id = referrals.practice_id
+        and sessions.referral_id = referrals.referral_id
 ),
 
 claim_payments as (
     select
+        patient_payments.practice_id,
         patient_payments.appointment_id as claim_id,
         patient_payments.payment_id,
         patient_payments.received_at,
         patient_payments.amount
     from patient_payments
     inner join claims
-        on patient_payments.appointment_id = claims.claim_id
+        on patient_payments.practice_id = claims.practice_id
+        and patient_payments.appointment_id = claims.claim_id
 ),
 
 session_events as (
     select
+        practice_id,
         claim_id as case_id,
         'session held' as activity,
         session_start_at as event_at,
@@ -99,6 +105,7 @@ session_events as (
     where is_completed
     union all
     select
+        claim_sessions.practice_id,
         claim_sessions.claim_id as case_id,
         'note signed' as activity,
         claim_sessions.note_signed_at as event_at,
@@ -107,12 +114,14 @@ session_events as (
         claim_sessions.final_note_id as source_key
     from claim_sessions
     left join notes
-        on claim_sessions.final_note_id = notes.document_reference_id
+        on claim_sessions.practice_id = notes.practice_id
+        and claim_sessions.final_note_id = notes.document_reference_id
     where claim_sessions.note_signed_at is not null
 ),
 
 submission_events as (
     select
+        submissions.practice_id,
         submissions.claim_id as case_id,
         case
             when submissions.claim_key = submitted.original_claim_key then 'claim submitted'
@@ -130,7 +139,8 @@ submission_events as (
         0 as source_sequence
     from submissions
     inner join submitted
-        on submissions.claim_id = submitted.claim_id
+        on submissions.practice_id = submitted.practice_id
+        and submissions.claim_id = submitted.claim_id
     where submissions.frequency_code in ('1', '8')
         or (
             submissions.frequency_code = '7'
@@ -140,6 +150,7 @@ submission_events as (
 
 ack_events as (
     select
+        practice_id,
         claim_id as case_id,
         case when status_category in ('A1', 'A2') then '277CA: accepted' else '277CA: rejected' end as activity,
         {{ lantern.from_local_timestamp('status_date') }} as event_at,
@@ -156,6 +167,7 @@ ack_events as (
 
 adjudication_events as (
     select
+        adjudications.practice_id,
         adjudications.claim_id as case_id,
         adjudications.activity,
         {{ lantern.from_local_timestamp('adjudications.payment_date') }} as event_at,
@@ -171,9 +183,11 @@ adjudication_events as (
         adjudications.adjudication_number as source_sequence
     from adjudications
     left join remittances
-        on adjudications.remittance_key = remittances.remittance_key
+        on adjudications.practice_id = remittances.practice_id
+        and adjudications.remittance_key = remittances.remittance_key
     union all
     select
+        practice_id,
         claim_id as case_id,
         'patient billed' as activity,
         {{ lantern.from_local_timestamp('payment_date') }} as event_at,
@@ -190,6 +204,7 @@ adjudication_events as (
 
 payment_events as (
     select
+        practice_id,
         claim_id as case_id,
         'patient paid' as activity,
         received_at as event_at,
@@ -206,39 +221,47 @@ payment_events as (
 -- Closed: settled by the as-of date, every amount counted only if dated on or before it.
 adjudications_as_of as (
     select
+        adjudications.practice_id,
         adjudications.claim_id,
         sum(adjudications.paid) as payer_paid,
         sum(adjudications.contractual_adjustment) as contractual_adjustment,
         sum(case when adjudications.is_reversal then 0 else 1 end) as non_reversal_adjudications,
         max(adjudications.payment_date) as last_adjudication_date
     from adjudications
-    cross join as_of
+    inner join as_of
+        on adjudications.practice_id = as_of.practice_id
     where adjudications.payment_date <= as_of.as_of_date
-    group by adjudications.claim_id
+    group by adjudications.practice_id, adjudications.claim_id
 ),
 
 patient_payments_as_of as (
     select
+        claim_payments.practice_id,
         claim_payments.claim_id,
         sum(claim_payments.amount) as patient_paid,
         max(claim_payments.received_at) as last_patient_payment_at
     from claim_payments
-    cross join as_of
+    inner join as_of
+        on claim_payments.practice_id = as_of.practice_id
     where {{ lantern.local_date('claim_payments.received_at') }} <= as_of.as_of_date
-    group by claim_payments.claim_id
+    group by claim_payments.practice_id, claim_payments.claim_id
 ),
 
 settlements as (
     select
+        claims.practice_id,
         claims.claim_id,
         {{ lantern.from_local_timestamp('adjudications_as_of.last_adjudication_date') }} as last_adjudicated_at,
         patient_payments_as_of.last_patient_payment_at
     from claims
-    cross join as_of
+    inner join as_of
+        on claims.practice_id = as_of.practice_id
     inner join adjudications_as_of
-        on claims.claim_id = adjudications_as_of.claim_id
+        on claims.practice_id = adjudications_as_of.practice_id
+        and claims.claim_id = adjudications_as_of.claim_id
     left join patient_payments_as_of
-        on claims.claim_id = patient_payments_as_of.claim_id
+        on claims.practice_id = patient_payments_as_of.practice_id
+        and claims.claim_id = patient_payments_as_of.claim_id
     where adjudications_as_of.non_reversal_adjudications > 0
         and not claims.is_finally_denied
         and (claims.voided_at is null or {{ lantern.local_date('claims.voided_at') }} > as_of.as_of_date)
@@ -248,6 +271,7 @@ settlements as (
 
 outcome_events as (
     select
+        practice_id,
         claim_id as case_id,
         'claim closed' as activity,
         case
@@ -265,6 +289,7 @@ outcome_events as (
     from settlements
     union all
     select
+        practice_id,
         claim_id as case_id,
         'claim written off' as activity,
         {{ lantern.from_local_timestamp(
@@ -283,6 +308,7 @@ outcome_events as (
 
 unioned as (
     select
+        practice_id,
         case_id,
         activity,
         event_at,
@@ -308,6 +334,7 @@ unioned as (
 
 final as (
     select
+        unioned.practice_id,
         'claim' as case_type,
         unioned.case_id,
         unioned.activity,
@@ -327,9 +354,11 @@ final as (
         unioned.source_sequence
     from unioned
     inner join claims
-        on unioned.case_id = claims.claim_id
+        on unioned.practice_id = claims.practice_id
+        and unioned.case_id = claims.claim_id
     left join claim_sessions
-        on unioned.case_id = claim_sessions.claim_id
+        on unioned.practice_id = claim_sessions.practice_id
+        and unioned.case_id = claim_sessions.claim_id
     where unioned.event_at is not null
 )
 

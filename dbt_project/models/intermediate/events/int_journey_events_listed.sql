@@ -34,6 +34,7 @@ authorizations as (
 
 referral_appointments as (
     select
+        sessions.practice_id,
         sessions.referral_id,
         sessions.appointment_id,
         sessions.clinician_npi,
@@ -43,18 +44,20 @@ referral_appointments as (
         sessions.appointment_status,
         sessions.status_at,
         row_number() over (
-            partition by sessions.referral_id
+            partition by sessions.practice_id, sessions.referral_id
             order by sessions.booked_at, sessions.scheduled_start_at, sessions.appointment_id
         ) as booking_number
     from sessions
     inner join referrals
-        on sessions.referral_id = referrals.referral_id
+        on sessions.practice_id = referrals.practice_id
+        and sessions.referral_id = referrals.referral_id
     where referrals.first_session_scheduled_start_at is null
         or sessions.scheduled_start_at <= referrals.first_session_scheduled_start_at
 ),
 
 first_sessions as (
     select
+        journeys.practice_id,
         journeys.referral_id,
         sessions.appointment_id,
         sessions.session_start_at,
@@ -63,11 +66,13 @@ first_sessions as (
         sessions.modality
     from journeys
     inner join sessions
-        on journeys.first_session_appointment_id = sessions.appointment_id
+        on journeys.practice_id = sessions.practice_id
+        and journeys.first_session_appointment_id = sessions.appointment_id
 ),
 
 window_checks as (
     select
+        journeys.practice_id,
         journeys.referral_id,
         checks.eligibility_check_id,
         checks.payer_id,
@@ -75,13 +80,15 @@ window_checks as (
         checks.eligibility_result
     from journeys
     inner join checks
-        on journeys.patient_mrn = checks.patient_mrn
+        on journeys.practice_id = checks.practice_id
+        and journeys.patient_mrn = checks.patient_mrn
         and checks.checked_at >= journeys.window_start_at
         and (journeys.window_end_at is null or checks.checked_at < journeys.window_end_at)
 ),
 
 window_authorizations as (
     select
+        journeys.practice_id,
         journeys.referral_id,
         authorizations.authorization_id,
         authorizations.payer_id,
@@ -90,13 +97,15 @@ window_authorizations as (
         authorizations.authorization_status
     from journeys
     inner join authorizations
-        on journeys.patient_mrn = authorizations.patient_mrn
+        on journeys.practice_id = authorizations.practice_id
+        and journeys.patient_mrn = authorizations.patient_mrn
         and authorizations.requested_at >= journeys.window_start_at
         and (journeys.window_end_at is null or authorizations.requested_at < journeys.window_end_at)
 ),
 
 referral_events as (
     select
+        practice_id,
         referral_id as case_id,
         'referral received' as activity,
         received_at as event_at,
@@ -106,6 +115,7 @@ referral_events as (
     from referrals
     union all
     select
+        practice_id,
         referral_id as case_id,
         'first contact' as activity,
         first_contact_at as event_at,
@@ -116,6 +126,7 @@ referral_events as (
     where first_contact_at is not null
     union all
     select
+        practice_id,
         referral_id as case_id,
         'intake sent' as activity,
         intake_sent_at as event_at,
@@ -126,6 +137,7 @@ referral_events as (
     where intake_sent_at is not null
     union all
     select
+        practice_id,
         referral_id as case_id,
         'intake completed' as activity,
         intake_completed_at as event_at,
@@ -136,6 +148,7 @@ referral_events as (
     where intake_completed_at is not null
     union all
     select
+        practice_id,
         referral_id as case_id,
         'referral lost' as activity,
         updated_at as event_at,
@@ -148,6 +161,7 @@ referral_events as (
 
 check_events as (
     select
+        practice_id,
         referral_id as case_id,
         case
             when eligibility_result = 'active' then 'eligibility verified'
@@ -163,6 +177,7 @@ check_events as (
 
 authorization_events as (
     select
+        practice_id,
         referral_id as case_id,
         'authorization requested' as activity,
         requested_at as event_at,
@@ -173,6 +188,7 @@ authorization_events as (
     from window_authorizations
     union all
     select
+        practice_id,
         referral_id as case_id,
         case
             when authorization_status = 'approved' then 'authorization approved'
@@ -190,6 +206,7 @@ authorization_events as (
 
 appointment_events as (
     select
+        practice_id,
         referral_id as case_id,
         case when booking_number = 1 then 'first appointment booked' else 'appointment rebooked' end as activity,
         booked_at as event_at,
@@ -203,6 +220,7 @@ appointment_events as (
     where booked_at is not null
     union all
     select
+        practice_id,
         referral_id as case_id,
         case appointment_status
             when 'no_show' then 'appointment no-show'
@@ -220,6 +238,7 @@ appointment_events as (
     where appointment_status in ('no_show', 'cancelled', 'late_cancelled')
     union all
     select
+        practice_id,
         referral_id as case_id,
         'first session held' as activity,
         session_start_at as event_at,
@@ -234,6 +253,7 @@ appointment_events as (
 
 unioned as (
     select
+        practice_id,
         case_id,
         activity,
         event_at,
@@ -248,6 +268,7 @@ unioned as (
     from referral_events
     union all
     select
+        practice_id,
         case_id,
         activity,
         event_at,
@@ -262,6 +283,7 @@ unioned as (
     from check_events
     union all
     select
+        practice_id,
         case_id,
         activity,
         event_at,
@@ -276,6 +298,7 @@ unioned as (
     from authorization_events
     union all
     select
+        practice_id,
         case_id,
         activity,
         event_at,
@@ -292,6 +315,7 @@ unioned as (
 
 final as (
     select
+        unioned.practice_id,
         'patient_journey' as case_type,
         unioned.case_id,
         unioned.activity,
@@ -311,7 +335,8 @@ final as (
         0 as source_sequence
     from unioned
     inner join journeys
-        on unioned.case_id = journeys.referral_id
+        on unioned.practice_id = journeys.practice_id
+        and unioned.case_id = journeys.referral_id
     where unioned.event_at is not null
 )
 

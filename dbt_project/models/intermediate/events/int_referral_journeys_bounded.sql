@@ -30,6 +30,7 @@ claims as (
 
 first_sessions as (
     select
+        referrals.practice_id,
         referrals.referral_id,
         sessions.appointment_id,
         sessions.session_start_at,
@@ -38,31 +39,35 @@ first_sessions as (
         sessions.modality
     from referrals
     inner join sessions
-        on referrals.first_session_appointment_id = sessions.appointment_id
+        on referrals.practice_id = sessions.practice_id
+        and referrals.first_session_appointment_id = sessions.appointment_id
 ),
 
 first_bookings as (
     select
+        sessions.practice_id,
         sessions.referral_id,
         sessions.clinician_npi,
         sessions.cpt_code,
         sessions.modality,
         row_number() over (
-            partition by sessions.referral_id
+            partition by sessions.practice_id, sessions.referral_id
             order by sessions.booked_at, sessions.scheduled_start_at, sessions.appointment_id
         ) as booking_number
     from sessions
     inner join referrals
-        on sessions.referral_id = referrals.referral_id
+        on sessions.practice_id = referrals.practice_id
+        and sessions.referral_id = referrals.referral_id
     where referrals.first_session_scheduled_start_at is null
         or sessions.scheduled_start_at <= referrals.first_session_scheduled_start_at
 ),
 
 next_referrals as (
     select
+        practice_id,
         referral_id,
         lead(received_at) over (
-            partition by patient_mrn
+            partition by practice_id, patient_mrn
             order by received_at, referral_id
         ) as next_referral_received_at
     from referrals
@@ -71,6 +76,7 @@ next_referrals as (
 
 windows as (
     select
+        referrals.practice_id,
         referrals.referral_id,
         referrals.patient_mrn,
         referrals.received_at as window_start_at,
@@ -83,43 +89,50 @@ windows as (
         end as window_end_at
     from referrals
     left join first_sessions
-        on referrals.referral_id = first_sessions.referral_id
+        on referrals.practice_id = first_sessions.practice_id
+        and referrals.referral_id = first_sessions.referral_id
     left join next_referrals
-        on referrals.referral_id = next_referrals.referral_id
+        on referrals.practice_id = next_referrals.practice_id
+        and referrals.referral_id = next_referrals.referral_id
 ),
 
 first_checks as (
     select
+        windows.practice_id,
         windows.referral_id,
         checks.payer_id,
         row_number() over (
-            partition by windows.referral_id
+            partition by windows.practice_id, windows.referral_id
             order by checks.checked_at, checks.eligibility_check_id
         ) as check_number
     from windows
     inner join checks
-        on windows.patient_mrn = checks.patient_mrn
+        on windows.practice_id = checks.practice_id
+        and windows.patient_mrn = checks.patient_mrn
         and checks.checked_at >= windows.window_start_at
         and (windows.window_end_at is null or checks.checked_at < windows.window_end_at)
 ),
 
 first_authorizations as (
     select
+        windows.practice_id,
         windows.referral_id,
         authorizations.payer_id,
         row_number() over (
-            partition by windows.referral_id
+            partition by windows.practice_id, windows.referral_id
             order by authorizations.requested_at, authorizations.authorization_id
         ) as authorization_number
     from windows
     inner join authorizations
-        on windows.patient_mrn = authorizations.patient_mrn
+        on windows.practice_id = authorizations.practice_id
+        and windows.patient_mrn = authorizations.patient_mrn
         and authorizations.requested_at >= windows.window_start_at
         and (windows.window_end_at is null or authorizations.requested_at < windows.window_end_at)
 ),
 
 final as (
     select
+        referrals.practice_id,
         referrals.referral_id,
         referrals.patient_mrn,
         windows.window_start_at,
@@ -132,19 +145,25 @@ final as (
         coalesce(first_sessions.modality, first_bookings.modality) as modality
     from referrals
     inner join windows
-        on referrals.referral_id = windows.referral_id
+        on referrals.practice_id = windows.practice_id
+        and referrals.referral_id = windows.referral_id
     left join first_sessions
-        on referrals.referral_id = first_sessions.referral_id
+        on referrals.practice_id = first_sessions.practice_id
+        and referrals.referral_id = first_sessions.referral_id
     left join first_checks
-        on referrals.referral_id = first_checks.referral_id
+        on referrals.practice_id = first_checks.practice_id
+        and referrals.referral_id = first_checks.referral_id
         and first_checks.check_number = 1
     left join first_authorizations
-        on referrals.referral_id = first_authorizations.referral_id
+        on referrals.practice_id = first_authorizations.practice_id
+        and referrals.referral_id = first_authorizations.referral_id
         and first_authorizations.authorization_number = 1
     left join claims as first_session_claims
-        on first_sessions.appointment_id = first_session_claims.claim_id
+        on first_sessions.practice_id = first_session_claims.practice_id
+        and first_sessions.appointment_id = first_session_claims.claim_id
     left join first_bookings
-        on referrals.referral_id = first_bookings.referral_id
+        on referrals.practice_id = first_bookings.practice_id
+        and referrals.referral_id = first_bookings.referral_id
         and first_bookings.booking_number = 1
 )
 

@@ -35,27 +35,31 @@ rules as (
 -- sessions that used it before (allocation order within an episode is session start, then id).
 allocation_uses as (
     select
+        allocations.practice_id,
         allocations.appointment_id,
         allocations.authorization_id,
         allocations.has_exhausted_authorization,
         authorizations.approved_visits
         - row_number() over (
-            partition by allocations.authorization_id
+            partition by allocations.practice_id, allocations.authorization_id
             order by allocations.session_start_at, allocations.appointment_id
         ) + 1 as visits_left
     from allocations
     left join authorizations
-        on allocations.authorization_id = authorizations.authorization_id
+        on allocations.practice_id = authorizations.practice_id
+        and allocations.authorization_id = authorizations.authorization_id
 ),
 
 -- For sessions whose payer counts no visit: any approved authorization with the payer, decided by
 -- the session start, whose dates cover the session date.
 covering_authorizations as (
     select distinct
+        scored.practice_id,
         scored.claim_id
     from scored
     inner join authorizations
-        on scored.patient_mrn = authorizations.patient_mrn
+        on scored.practice_id = authorizations.practice_id
+        and scored.patient_mrn = authorizations.patient_mrn
         and scored.payer_id = authorizations.payer_id
     where authorizations.authorization_status = 'approved'
         and authorizations.decided_at <= scored.session_start_at
@@ -76,6 +80,7 @@ latest_checks as (
 
 joined as (
     select
+        scored.practice_id,
         scored.claim_id,
         scored.scored_at,
         scored.session_start_at,
@@ -101,19 +106,25 @@ joined as (
         scored.session_end_at
     from scored
     left join covered_sessions
-        on scored.claim_id = covered_sessions.appointment_id
+        on scored.practice_id = covered_sessions.practice_id
+        and scored.claim_id = covered_sessions.appointment_id
     left join allocation_uses
-        on scored.claim_id = allocation_uses.appointment_id
+        on scored.practice_id = allocation_uses.practice_id
+        and scored.claim_id = allocation_uses.appointment_id
     left join covering_authorizations
-        on scored.claim_id = covering_authorizations.claim_id
+        on scored.practice_id = covering_authorizations.practice_id
+        and scored.claim_id = covering_authorizations.claim_id
     left join latest_checks
-        on scored.claim_id = latest_checks.claim_id
+        on scored.practice_id = latest_checks.practice_id
+        and scored.claim_id = latest_checks.claim_id
     left join rules
-        on scored.payer_id = rules.payer_id
+        on scored.practice_id = rules.practice_id
+        and scored.payer_id = rules.payer_id
 ),
 
 final as (
     select
+        practice_id,
         claim_id,
         is_authorization_required,
         -- the payer counts this visit: the allocation says what was on file; else any covering one

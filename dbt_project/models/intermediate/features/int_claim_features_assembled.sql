@@ -33,6 +33,7 @@ icd10_groups as (
 modifier_items as (
     {% for position in range(1, max_modifiers + 1) %}
     select
+        practice_id,
         claim_id,
         {{ dbt.split_part('modifiers', "','", position) }} as modifier
     from scored
@@ -43,22 +44,24 @@ modifier_items as (
 
 modifier_sets as (
     select
+        practice_id,
         claim_id,
         {{ lantern.ordered_listagg('modifier', 'modifier', "','") }} as modifiers,
         max(case when modifier = '95' then 1 else 0 end) = 1 as has_modifier_95
     from modifier_items
     where modifier is not null
         and modifier <> ''
-    group by claim_id
+    group by practice_id, claim_id
 ),
 
 -- The group of the longest icd10_groups prefix the first diagnosis starts with (F93.0 before F93).
 diagnosis_matches as (
     select
+        scored.practice_id,
         scored.claim_id,
         icd10_groups.icd10_group,
         row_number() over (
-            partition by scored.claim_id
+            partition by scored.practice_id, scored.claim_id
             order by {{ dbt.length(lantern.icd10_undotted('icd10_groups.icd10_prefix')) }} desc
         ) as match_rank
     from scored
@@ -72,6 +75,7 @@ diagnosis_matches as (
 
 coded as (
     select
+        scored.practice_id,
         scored.*,
         case
             when scored.is_billed then coalesce(modifier_sets.modifiers, '')
@@ -91,11 +95,13 @@ coded as (
         floor(scored.session_minutes) as whole_session_minutes
     from scored
     left join modifier_sets
-        on scored.claim_id = modifier_sets.claim_id
+        on scored.practice_id = modifier_sets.practice_id
+        and scored.claim_id = modifier_sets.claim_id
     left join places
         on scored.place_of_service = places.place_of_service_code
     left join diagnosis_matches
-        on scored.claim_id = diagnosis_matches.claim_id
+        on scored.practice_id = diagnosis_matches.practice_id
+        and scored.claim_id = diagnosis_matches.claim_id
         and diagnosis_matches.match_rank = 1
     left join cpt_codes
         on scored.cpt_code = cpt_codes.cpt_code
@@ -103,6 +109,7 @@ coded as (
 
 final as (
     select
+        coded.practice_id,
         coded.claim_id,
         coded.is_billed,
         coded.scored_at,
@@ -158,9 +165,11 @@ final as (
         history.payer_cpt_prior_denial_rate
     from coded
     left join checks
-        on coded.claim_id = checks.claim_id
+        on coded.practice_id = checks.practice_id
+        and coded.claim_id = checks.claim_id
     left join history
-        on coded.claim_id = history.claim_id
+        on coded.practice_id = history.practice_id
+        and coded.claim_id = history.claim_id
 )
 
 select * from final

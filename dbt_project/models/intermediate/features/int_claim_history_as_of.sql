@@ -27,13 +27,15 @@ as_of as (
 
 adjudicated as (
     select
+        claims.practice_id,
         claims.clinician_npi,
         claims.payer_id,
         claims.cpt_code,
         claims.first_adjudication_date,
         case when claims.is_denied_first_pass then 1 else 0 end as is_denial
     from claims
-    cross join as_of
+    inner join as_of
+        on claims.practice_id = as_of.practice_id
     where claims.has_original_submission
         and claims.is_adjudicated
         and claims.first_adjudication_date <= as_of.as_of_date
@@ -42,6 +44,7 @@ adjudicated as (
 {% for name, keys in groupings.items() %}
 {{ name }}_timeline as (
     select
+        practice_id,
         {% for key in keys %}{{ key }}, {% endfor %}
         first_adjudication_date as event_date,
         1 as event_order,
@@ -54,6 +57,7 @@ adjudicated as (
     union all
 
     select
+        practice_id,
         {% for key in keys %}{{ key }}, {% endfor %}
         scored_date as event_date,
         0 as event_order,
@@ -66,18 +70,20 @@ adjudicated as (
 
 {{ name }}_counted as (
     select
+        practice_id,
         claim_id,
         prior_claims as {{ name }}_prior_claims,
         prior_denials as {{ name }}_prior_denials
     from (
         select
+            practice_id,
             claim_id,
             event_order,
             sum(claims) over cumulative as prior_claims,
             sum(denials) over cumulative as prior_denials
         from {{ name }}_timeline
         window cumulative as (
-            partition by {{ keys | join(', ') }}
+            partition by practice_id, {{ keys | join(', ') }}
             order by event_date, event_order
             rows between unbounded preceding and current row
         )
@@ -88,6 +94,7 @@ adjudicated as (
 {% endfor %}
 final as (
     select
+        scored.practice_id,
         scored.claim_id,
         {% for name in groupings %}
         {{ name }}_counted.{{ name }}_prior_claims,
@@ -100,7 +107,8 @@ final as (
     from scored
     {% for name in groupings %}
     left join {{ name }}_counted
-        on scored.claim_id = {{ name }}_counted.claim_id
+        on scored.practice_id = {{ name }}_counted.practice_id
+        and scored.claim_id = {{ name }}_counted.claim_id
     {% endfor %}
 )
 

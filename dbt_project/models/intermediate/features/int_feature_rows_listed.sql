@@ -32,6 +32,7 @@ as_of as (
 
 bounds as (
     select
+        practice_id,
         as_of_date,
         -- the work queue is scored at the close of the as-of date, practice time, so that day's
         -- signatures and checks count and its local date is the as-of date
@@ -42,6 +43,7 @@ bounds as (
 
 billed as (
     select
+        claims.practice_id,
         claims.claim_id,
         true as is_billed,
         claims.submitted_at as scored_at,
@@ -59,7 +61,8 @@ billed as (
             as is_adjudicated,
         claims.is_denied_first_pass
     from claims
-    cross join bounds
+    inner join bounds
+        on claims.practice_id = bounds.practice_id
     where claims.has_original_submission
         and claims.submitted_at <= bounds.as_of_end_at
 ),
@@ -68,20 +71,23 @@ billed as (
 -- end (the intake's primary diagnosis), as no claim names one yet.
 ranked_conditions as (
     select
+        conditions.practice_id,
         conditions.patient_mrn,
         conditions.icd10_code,
         row_number() over (
-            partition by conditions.patient_mrn
+            partition by conditions.practice_id, conditions.patient_mrn
             order by conditions.recorded_at, conditions.condition_id
         ) as condition_rank
     from conditions
-    cross join bounds
+    inner join bounds
+        on conditions.practice_id = bounds.practice_id
     where conditions.patient_mrn is not null
         and conditions.recorded_at <= bounds.as_of_end_at
 ),
 
 unbilled as (
     select
+        sessions.practice_id,
         sessions.appointment_id as claim_id,
         false as is_billed,
         bounds.as_of_end_at as scored_at,
@@ -98,13 +104,17 @@ unbilled as (
         false as is_adjudicated,
         cast(null as {{ dbt.type_boolean() }}) as is_denied_first_pass
     from sessions
-    cross join bounds
+    inner join bounds
+        on sessions.practice_id = bounds.practice_id
     left join covered_sessions
-        on sessions.appointment_id = covered_sessions.appointment_id
+        on sessions.practice_id = covered_sessions.practice_id
+        and sessions.appointment_id = covered_sessions.appointment_id
     left join payers
-        on covered_sessions.payer_id = payers.payer_id
+        on covered_sessions.practice_id = payers.practice_id
+        and covered_sessions.payer_id = payers.payer_id
     left join ranked_conditions
-        on sessions.patient_mrn = ranked_conditions.patient_mrn
+        on sessions.practice_id = ranked_conditions.practice_id
+        and sessions.patient_mrn = ranked_conditions.patient_mrn
         and ranked_conditions.condition_rank = 1
     where sessions.is_completed
         and sessions.session_start_at <= bounds.as_of_end_at
@@ -121,6 +131,7 @@ scored as (
 
 final as (
     select
+        scored.practice_id,
         scored.claim_id,
         scored.is_billed,
         scored.scored_at,
@@ -144,7 +155,8 @@ final as (
         case when scored.is_adjudicated then scored.is_denied_first_pass end as is_denied_first_pass
     from scored
     left join sessions
-        on scored.claim_id = sessions.appointment_id
+        on scored.practice_id = sessions.practice_id
+        and scored.claim_id = sessions.appointment_id
 )
 
 select * from final

@@ -18,6 +18,7 @@ instruments as (
 
 patient_instruments as (
     select
+        cohorts.practice_id,
         cohorts.patient_mrn,
         cohorts.first_session_at,
         instruments.instrument
@@ -27,18 +28,20 @@ patient_instruments as (
 
 baseline_candidates as (
     select
+        patient_instruments.practice_id,
         patient_instruments.patient_mrn,
         patient_instruments.instrument,
         scores.observation_id,
         scores.effective_at,
         scores.score,
         row_number() over (
-            partition by patient_instruments.patient_mrn, patient_instruments.instrument
+            partition by patient_instruments.practice_id, patient_instruments.patient_mrn, patient_instruments.instrument
             order by scores.effective_at, scores.observation_id
         ) as baseline_rank
     from patient_instruments
     inner join scores
-        on patient_instruments.patient_mrn = scores.patient_mrn
+        on patient_instruments.practice_id = scores.practice_id
+        and patient_instruments.patient_mrn = scores.patient_mrn
         and patient_instruments.instrument = scores.instrument
         and scores.effective_at >= {{ dbt.dateadd('day', -14, 'patient_instruments.first_session_at') }}
         and scores.effective_at <= {{ dbt.dateadd('day', 30, 'patient_instruments.first_session_at') }}
@@ -51,18 +54,20 @@ baselines as (
 
 latest_candidates as (
     select
+        baselines.practice_id,
         baselines.patient_mrn,
         baselines.instrument,
         scores.observation_id,
         scores.effective_at,
         scores.score,
         row_number() over (
-            partition by baselines.patient_mrn, baselines.instrument
+            partition by baselines.practice_id, baselines.patient_mrn, baselines.instrument
             order by scores.effective_at desc, scores.observation_id desc
         ) as latest_rank
     from baselines
     inner join scores
-        on baselines.patient_mrn = scores.patient_mrn
+        on baselines.practice_id = scores.practice_id
+        and baselines.patient_mrn = scores.patient_mrn
         and baselines.instrument = scores.instrument
         and scores.effective_at >= {{ dbt.dateadd('day', 28, 'baselines.effective_at') }}
 ),
@@ -74,6 +79,7 @@ latests as (
 
 final as (
     select
+        patient_instruments.practice_id,
         patient_instruments.patient_mrn,
         patient_instruments.instrument,
         patient_instruments.first_session_at,
@@ -86,10 +92,12 @@ final as (
         baselines.observation_id is not null and latests.observation_id is not null as is_measurable
     from patient_instruments
     left join baselines
-        on patient_instruments.patient_mrn = baselines.patient_mrn
+        on patient_instruments.practice_id = baselines.practice_id
+        and patient_instruments.patient_mrn = baselines.patient_mrn
         and patient_instruments.instrument = baselines.instrument
     left join latests
-        on patient_instruments.patient_mrn = latests.patient_mrn
+        on patient_instruments.practice_id = latests.practice_id
+        and patient_instruments.patient_mrn = latests.patient_mrn
         and patient_instruments.instrument = latests.instrument
 )
 

@@ -19,15 +19,16 @@ conditions as (
 
 ranked_sessions as (
     select
+        practice_id,
         patient_mrn,
         appointment_id,
         session_start_at,
         coalesce(encounter_clinician_npi, clinician_npi) as clinician_npi,
         row_number() over (
-            partition by patient_mrn
+            partition by practice_id, patient_mrn
             order by session_start_at, appointment_id
         ) as session_rank,
-        count(*) over (partition by patient_mrn) as completed_sessions
+        count(*) over (partition by practice_id, patient_mrn) as completed_sessions
     from sessions
     where is_completed
         and patient_mrn is not null
@@ -39,13 +40,14 @@ first_sessions as (
 ),
 
 anxiety_patients as (
-    select distinct patient_mrn
+    select distinct practice_id, patient_mrn
     from conditions
     where is_anxiety_disorder
 ),
 
 aged as (
     select
+        first_sessions.practice_id,
         first_sessions.patient_mrn,
         first_sessions.clinician_npi,
         first_sessions.appointment_id as first_session_appointment_id,
@@ -56,13 +58,16 @@ aged as (
         anxiety_patients.patient_mrn is not null as has_anxiety_disorder
     from first_sessions
     left join patients
-        on first_sessions.patient_mrn = patients.patient_mrn
+        on first_sessions.practice_id = patients.practice_id
+        and first_sessions.patient_mrn = patients.patient_mrn
     left join anxiety_patients
-        on first_sessions.patient_mrn = anxiety_patients.patient_mrn
+        on first_sessions.practice_id = anxiety_patients.practice_id
+        and first_sessions.patient_mrn = anxiety_patients.patient_mrn
 ),
 
 final as (
     select
+        practice_id,
         patient_mrn,
         clinician_npi,
         first_session_appointment_id,

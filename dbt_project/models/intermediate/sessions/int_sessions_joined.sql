@@ -17,9 +17,10 @@ claims as (
 
 ranked_encounters as (
     select
+        practice_id,
         encounters.*,
         row_number() over (
-            partition by appointment_id
+            partition by practice_id, appointment_id
             order by period_start_at, encounter_id
         ) as encounter_rank
     from encounters
@@ -33,6 +34,7 @@ first_encounters as (
 
 final as (
     select
+        appointments.practice_id,
         appointments.appointment_id,
         appointments.patient_mrn,
         appointments.clinician_npi,
@@ -61,9 +63,11 @@ final as (
         claims.submitted_at as claim_submitted_at
     from appointments
     left join first_encounters
-        on appointments.appointment_id = first_encounters.appointment_id
+        on appointments.practice_id = first_encounters.practice_id
+        and appointments.appointment_id = first_encounters.appointment_id
     left join claims
-        on appointments.appointment_id = claims.claim_id
+        on appointments.practice_id = claims.practice_id
+        and appointments.appointment_id = claims.claim_id
 )
 
 select * from final

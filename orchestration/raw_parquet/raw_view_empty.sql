@@ -1,0 +1,4 @@
+create or replace view raw.{table} as
+select
+    {columns}
+where false
