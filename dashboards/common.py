@@ -13,6 +13,7 @@ from dashboards import data
 from dashboards.downloads import frame_for_role, is_pseudonymised
 from dashboards.login import VIEWER, record
 from dashboards.pages_list import PAGES
+from dashboards.practice_scope import WarehouseSource
 from dashboards.roles import Viewer, may_see
 from orchestration.warehouse_connection import WarehouseAccessError
 
@@ -35,20 +36,44 @@ def require_access(page: str) -> Viewer:
     return viewer
 
 
-def require_warehouse() -> tuple[str, float]:
-    """(path, mtime) of the warehouse; without one, the page explains and stops."""
+def require_warehouse(viewer: Viewer) -> tuple[WarehouseSource, float]:
+    """(source, mtime) of the warehouse as this viewer reads it; without one, the page explains and stops.
+    A network's warehouse is read one practice at a time: the viewer's own practice, or the one they pick."""
     try:
-        found = data.warehouse()
-        as_of = data.as_of_date(*found)
+        path, mtime = data.warehouse()
+        source = WarehouseSource(path, practice_of(viewer, data.practices(path, mtime)))
+        as_of = data.as_of_date(source, mtime)
     except data.WarehouseMissing as missing:
         st.info(f"{missing}.")
         st.stop()
     except WarehouseAccessError as refused:  # encrypted, and no key or another one: `lantern serve` checks first
         st.error(f"{refused}.")
         st.stop()
-    st.caption(f"Warehouse {found[0]}, as of {as_of:%Y-%m-%d}" if hasattr(as_of, "strftime")
-               else f"Warehouse {found[0]}, as of {as_of}")
-    return found
+    except NoPracticeData as missing:
+        st.error(f"{missing}.")
+        st.stop()
+    practice = f", practice {source.practice_id}" if source.practice_id else ""
+    st.caption(f"Warehouse {path}{practice}, as of {as_of:%Y-%m-%d}" if hasattr(as_of, "strftime")
+               else f"Warehouse {path}{practice}, as of {as_of}")
+    return source, mtime
+
+
+class NoPracticeData(LookupError):
+    pass
+
+
+def practice_of(viewer: Viewer, practices: list[str]) -> str | None:
+    """The practice whose rows the page reads: the viewer's own (refused when the warehouse has none of it); else,
+    in a network's warehouse, the one picked in the sidebar; else None, the whole of a single practice's."""
+    if viewer.practice_id is not None:
+        if viewer.practice_id not in practices:
+            raise NoPracticeData(f"this warehouse holds no rows of practice {viewer.practice_id}, the only one "
+                                 f"{viewer.username} may see")
+        return viewer.practice_id
+    if len(practices) <= 1:
+        return None
+    return st.sidebar.selectbox("Practice", practices, key="practice",
+                                help="This warehouse is a network's: every page shows one practice at a time.")
 
 
 def download(viewer: Viewer, page: str, label: str, content: bytes | Callable[[], bytes], file_name: str,

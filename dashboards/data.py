@@ -18,6 +18,7 @@ import streamlit as st
 import yaml
 
 from dashboards import audit
+from dashboards.practice_scope import WarehouseSource, scoped_connect
 from dashboards.process_map import event_filter, is_unfiltered, segment_filters
 from mining.dfg import ProcessMap
 from mining.events import relation_exists
@@ -52,114 +53,124 @@ def _sql(name: str) -> str:
     return resources.files("dashboards").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _connect(path: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse; an encrypted one opened with the key `lantern serve` passes in
+def _connect(source: WarehouseSource) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse, holding one practice's rows only when the source names one
+    (dashboards.practice_scope); an encrypted one opened with the key `lantern serve` passes in
     LANTERN_WAREHOUSE_KEY (the server's own environment: never a file, never a cache key)."""
     secret = os.environ.get(ENV_WAREHOUSE_KEY)
-    return connect(path, WarehouseKey(secret) if secret else None, read_only=True)
+    key = WarehouseKey(secret) if secret else None
+    if source.practice_id is None:
+        return connect(source.path, key, read_only=True)
+    return scoped_connect(source.path, key, source.practice_id)
 
 
-def _query(path: str, name: str, params: tuple = ()) -> pd.DataFrame:
-    with _connect(path) as con:
+def _query(source: WarehouseSource, name: str, params: tuple = ()) -> pd.DataFrame:
+    with _connect(source) as con:
         return con.execute(_sql(name), list(params)).df()
 
 
-def _has_table(path: str, schema: str, table: str) -> bool:
-    with _connect(path) as con:
+def _has_table(source: WarehouseSource, schema: str, table: str) -> bool:
+    with _connect(source) as con:
         return relation_exists(con, f"{schema}.{table}")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def revenue_cycle_monthly(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "revenue_cycle_monthly")
+def revenue_cycle_monthly(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "revenue_cycle_monthly")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def ar_daily(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "ar_daily")
+def ar_daily(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "ar_daily")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def unrecovered_denials(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "unrecovered_denials")
+def unrecovered_denials(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "unrecovered_denials")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def leadership(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "leadership")
+def leadership(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "leadership")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def clinician_claims(path: str, mtime: float, clinician_npi: str) -> pd.DataFrame:
-    return _query(path, "clinician_claims", (clinician_npi,))
+def clinician_claims(source: WarehouseSource, mtime: float, clinician_npi: str) -> pd.DataFrame:
+    return _query(source, "clinician_claims", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def denials_by(path: str, mtime: float, dimension: str) -> pd.DataFrame:
+def denials_by(source: WarehouseSource, mtime: float, dimension: str) -> pd.DataFrame:
     """First-pass denials and claims adjudicated by month and one dimension (payer, CPT code, reason, clinician)."""
-    return _query(path, f"denials_by_{dimension}")
+    return _query(source, f"denials_by_{dimension}")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def denied_claims(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "denied_claims")
+def denied_claims(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "denied_claims")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def work_queue(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame | None:
+def work_queue(source: WarehouseSource, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame | None:
     """The queue; only `clinician_npi`'s sessions when given (a clinician viewer)."""
-    if not _has_table(path, "marts", "claim_denial_risk"):
+    if not _has_table(source, "marts", "claim_denial_risk"):
         return None
-    return _query(path, "work_queue", (clinician_npi,))
+    return _query(source, "work_queue", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def cash_forecast(path: str, mtime: float) -> pd.DataFrame | None:
-    if not _has_table(path, "marts", "cash_forecast"):
+def cash_forecast(source: WarehouseSource, mtime: float) -> pd.DataFrame | None:
+    if not _has_table(source, "marts", "cash_forecast"):
         return None
-    return _query(path, "cash_forecast")
+    return _query(source, "cash_forecast")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def cash_accuracy(path: str, mtime: float) -> pd.DataFrame | None:
-    if not _has_table(path, "marts", "cash_forecast_accuracy"):
+def cash_accuracy(source: WarehouseSource, mtime: float) -> pd.DataFrame | None:
+    if not _has_table(source, "marts", "cash_forecast_accuracy"):
         return None
-    return _query(path, "cash_accuracy")
+    return _query(source, "cash_accuracy")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def cash_weekly(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "cash_weekly")
+def cash_weekly(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "cash_weekly")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def deliveries(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "deliveries")
+def deliveries(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "deliveries")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def quarantine_by_rule(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "quarantine_by_rule")
+def quarantine_by_rule(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "quarantine_by_rule")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def quarantine_examples(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "quarantine_examples")
+def quarantine_examples(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "quarantine_examples")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def as_of_date(path: str, mtime: float):
-    return _query(path, "as_of_date")["as_of_date"].iloc[0]
+def practices(path: str, mtime: float) -> list[str]:
+    """The practices whose rows the warehouse holds: one for a practice's own, several for a network's."""
+    return _query(WarehouseSource(path), "practices")["practice_id"].tolist()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def freshness(path: str, mtime: float) -> pd.DataFrame:
+def as_of_date(source: WarehouseSource, mtime: float):
+    return _query(source, "as_of_date")["as_of_date"].iloc[0]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def freshness(source: WarehouseSource, mtime: float) -> pd.DataFrame:
     """Per part of the warehouse: its newest data and its as-of date (the parts that exist)."""
-    parts = [_query(path, "freshness")]
+    parts = [_query(source, "freshness")]
     for table in ("denial_risk", "cash_forecast"):
         name = "claim_denial_risk" if table == "denial_risk" else table
-        if _has_table(path, "marts", name):
-            parts.append(_query(path, f"freshness_{table}"))
+        if _has_table(source, "marts", name):
+            parts.append(_query(source, f"freshness_{table}"))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -192,47 +203,47 @@ def practice_timezone() -> str:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def access_monthly(path: str, mtime: float) -> pd.DataFrame:
-    return _query(path, "access_months")
+def access_monthly(source: WarehouseSource, mtime: float) -> pd.DataFrame:
+    return _query(source, "access_months")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def access_referrals(path: str, mtime: float, first_month: date, last_month: date) -> pd.Series:
+def access_referrals(source: WarehouseSource, mtime: float, first_month: date, last_month: date) -> pd.Series:
     """The referral funnel, conversion, time to first contact and wait over the months received first..last."""
-    return _query(path, "access_referrals", (first_month, last_month)).iloc[0]
+    return _query(source, "access_referrals", (first_month, last_month)).iloc[0]
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def access_no_shows(path: str, mtime: float, first_month: date, last_month: date) -> pd.DataFrame:
+def access_no_shows(source: WarehouseSource, mtime: float, first_month: date, last_month: date) -> pd.DataFrame:
     """No-show rate by modality and by weekday of the appointments scheduled in the months first..last."""
-    return _query(path, "access_no_shows", (practice_timezone(), first_month, last_month))
+    return _query(source, "access_no_shows", (practice_timezone(), first_month, last_month))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def outcomes_clinicians(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
-    return _query(path, "outcomes_clinicians", (clinician_npi,))
+def outcomes_clinicians(source: WarehouseSource, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+    return _query(source, "outcomes_clinicians", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def outcomes_groups(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+def outcomes_groups(source: WarehouseSource, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
     """Outcomes per group of patients: every patient's, or only `clinician_npi`'s (a clinician viewer)."""
-    return _query(path, "outcomes_groups", (clinician_npi,))
+    return _query(source, "outcomes_groups", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def cost_inputs(path: str, mtime: float) -> pd.Series:
+def cost_inputs(source: WarehouseSource, mtime: float) -> pd.Series:
     """The practice's own numbers over the 12 months ending on the as-of date, for the cost-of-inaction page."""
-    return _query(path, "cost_inputs", (practice_timezone(),)).iloc[0]
+    return _query(source, "cost_inputs", (practice_timezone(),)).iloc[0]
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def copilot_clinicians(path: str, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
-    return _query(path, "copilot_clinicians", (clinician_npi,))
+def copilot_clinicians(source: WarehouseSource, mtime: float, clinician_npi: str | None = None) -> pd.DataFrame:
+    return _query(source, "copilot_clinicians", (clinician_npi,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def copilot_unsigned_notes(path: str, mtime: float, clinician_npi: str) -> pd.DataFrame:
-    return _query(path, "copilot_unsigned_notes", (practice_timezone(), clinician_npi))
+def copilot_unsigned_notes(source: WarehouseSource, mtime: float, clinician_npi: str) -> pd.DataFrame:
+    return _query(source, "copilot_unsigned_notes", (practice_timezone(), clinician_npi))
 
 
 @st.cache_resource(show_spinner="Loading the documentation checker's sentence model (the first time only: a few "
@@ -249,51 +260,51 @@ def _bound(day: date | None, days: int = 0) -> datetime | None:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_mining_ready(path: str, mtime: float, case_type: str) -> bool:
+def process_mining_ready(source: WarehouseSource, mtime: float, case_type: str) -> bool:
     """Whether the mining step has run: it writes all its marts.mining_* tables in one transaction, so one of them
     stands for all; and the case type's prepared pairs, which the filtered maps read."""
-    return _has_table(path, "marts", "mining_dfg") and _has_table(path, "marts", f"mining_pairs_{case_type}")
+    return _has_table(source, "marts", "mining_dfg") and _has_table(source, "marts", f"mining_pairs_{case_type}")
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_filter_options(path: str, mtime: float, case_type: str) -> pd.DataFrame:
+def process_filter_options(source: WarehouseSource, mtime: float, case_type: str) -> pd.DataFrame:
     """dimension (payer, clinician, modality, case start), value, label, cases, most cases first; the case start
     row has first_day and last_day."""
-    return _query(path, "process_filter_options", (case_type,))
+    return _query(source, "process_filter_options", (case_type,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_map_data(path: str, mtime: float, case_type: str, case_start_from: date | None = None,
+def process_map_data(source: WarehouseSource, mtime: float, case_type: str, case_start_from: date | None = None,
                      case_start_to: date | None = None, payers: tuple[str, ...] = (),
                      clinicians: tuple[str, ...] = (), modalities: tuple[str, ...] = ()) -> ProcessMap:
     """The process map of the cases the filters keep: the warehouse's own tables unfiltered, else mining's
     process_map over the prepared pairs (one aggregation, tens of milliseconds on the demo)."""
     filters = event_filter(case_start_from, case_start_to, payers, clinicians, modalities)
     if is_unfiltered(filters):
-        return ProcessMap(_query(path, "process_dfg", (case_type,)), _query(path, "process_start_end", (case_type,)))
+        return ProcessMap(_query(source, "process_dfg", (case_type,)), _query(source, "process_start_end", (case_type,)))
     from mining.dfg import process_map
     from orchestration.mining.assets import case_type_log
 
     log = case_type_log(case_type)
-    with _connect(path) as con:
+    with _connect(source) as con:
         return process_map(con, log.relation, filters, prepared=log.pairs)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_patients(path: str, mtime: float, case_type: str, case_start_from: date | None = None,
+def process_patients(source: WarehouseSource, mtime: float, case_type: str, case_start_from: date | None = None,
                      case_start_to: date | None = None, payers: tuple[str, ...] = (),
                      clinicians: tuple[str, ...] = (), modalities: tuple[str, ...] = ()) -> tuple[int, int]:
     """(cases, distinct patients) the filters keep, for the CMS cell-size rule."""
     if is_unfiltered(event_filter(case_start_from, case_start_to, payers, clinicians, modalities)):
-        row = _query(path, "process_patients_all", (case_type,)).iloc[0]
+        row = _query(source, "process_patients_all", (case_type,)).iloc[0]
         return int(row["cases"]), int(row["patients"])
-    row = _query(path, "process_patients", (case_type, _bound(case_start_from), _bound(case_start_to, 1),
+    row = _query(source, "process_patients", (case_type, _bound(case_start_from), _bound(case_start_to, 1),
                                             list(payers), list(clinicians), list(modalities))).iloc[0]
     return int(row["cases"]), int(row["patients"])
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_compare(path: str, mtime: float, case_type: str, dimension: str, a: str, b: str,
+def process_compare(source: WarehouseSource, mtime: float, case_type: str, dimension: str, a: str, b: str,
                     case_start_from: date | None = None, case_start_to: date | None = None,
                     payers: tuple[str, ...] = (), clinicians: tuple[str, ...] = (),
                     modalities: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -304,30 +315,30 @@ def process_compare(path: str, mtime: float, case_type: str, dimension: str, a: 
     base = {"case_start_from": case_start_from, "case_start_to": case_start_to, "payers": payers,
             "clinicians": clinicians, "modalities": modalities}
     sides = [event_filter(**segment_filters(base, dimension, value)) for value in (a, b)]
-    with _connect(path) as con:
+    with _connect(source) as con:
         return compare_segments(con, case_type_log(case_type).relation, *sides, labels=(a, b))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_variants(path: str, mtime: float, case_type: str) -> pd.DataFrame:
-    return _query(path, "process_variants", (case_type,))
+def process_variants(source: WarehouseSource, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(source, "process_variants", (case_type,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_deviations(path: str, mtime: float, case_type: str) -> pd.DataFrame:
-    return _query(path, "process_deviations", (case_type,))
+def process_deviations(source: WarehouseSource, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(source, "process_deviations", (case_type,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_conformance(path: str, mtime: float, case_type: str) -> pd.DataFrame:
-    return _query(path, "process_conformance", (case_type,))
+def process_conformance(source: WarehouseSource, mtime: float, case_type: str) -> pd.DataFrame:
+    return _query(source, "process_conformance", (case_type,))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def process_bottlenecks(path: str, mtime: float, case_type: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def process_bottlenecks(source: WarehouseSource, mtime: float, case_type: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(edges, activities) by the waiting time they hold, largest first."""
-    return (_query(path, "process_bottleneck_edges", (case_type,)),
-            _query(path, "process_bottleneck_activities", (case_type,)))
+    return (_query(source, "process_bottleneck_edges", (case_type,)),
+            _query(source, "process_bottleneck_activities", (case_type,)))
 
 
 def process_exports(pseudonymised: bool = False) -> list[tuple[str, Path]]:

@@ -31,12 +31,14 @@ assert all(pages <= _EVERY_PAGE for pages in PAGES_OF_ROLE.values()), "roles nam
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: their name, their role, a clinician's NPI (their rows), and how they signed in."""
+    """Who is looking: their name, their role, a clinician's NPI (their rows), how they signed in, and in a
+    network's warehouse the practice whose rows alone they see (None: any practice of the warehouse)."""
 
     username: str
     role: str
     clinician_npi: str | None = None
     signed_in_with: str = "password"  # or "identity provider"
+    practice_id: str | None = None
 
     @property
     def own_npi(self) -> str | None:
@@ -67,7 +69,7 @@ def pages_for(role: str) -> list:
 
 
 def viewer_of_user(user: User) -> Viewer:
-    return Viewer(user.username, user.role, user.clinician_npi, "password")
+    return Viewer(user.username, user.role, user.clinician_npi, "password", user.practice_id)
 
 
 class NoRole(LookupError):
@@ -80,9 +82,11 @@ def viewer_from_identity(claims: Mapping[str, Any], mapping: Mapping[str, Any]) 
 
         role_claim = "lantern_role"   # optional: the claim that holds the role
         npi_claim = "npi"             # optional: the claim that holds a clinician's NPI
+        practice_claim = "practice"   # optional: the claim that holds the practice whose rows they see
         [users."jane@practice.org"]   # optional: a role per e-mail address, which wins over the claim
         role = "clinician"
         npi = "1234567890"
+        practice = "north"
 
     Raises NoRole, saying why, when neither gives a valid role.
     """
@@ -94,9 +98,11 @@ def viewer_from_identity(claims: Mapping[str, Any], mapping: Mapping[str, Any]) 
     entry = users.get(email) if email else None
     if entry is not None:
         role, npi, source = entry.get("role"), entry.get("npi"), f"the mapping file's entry for {email}"
+        practice = entry.get("practice")
     elif mapping.get("role_claim"):
         role = claims.get(mapping["role_claim"])
         npi = claims.get(mapping["npi_claim"]) if mapping.get("npi_claim") else None
+        practice = claims.get(mapping["practice_claim"]) if mapping.get("practice_claim") else None
         source = f"the claim {mapping['role_claim']!r}"
     else:
         raise NoRole(f"{name} has no entry in the role mapping file, and it names no role claim")
@@ -107,4 +113,5 @@ def viewer_from_identity(claims: Mapping[str, Any], mapping: Mapping[str, Any]) 
     npi = None if npi is None else str(npi)
     if role == "clinician" and not (npi and npi.isdigit() and len(npi) == 10):
         raise NoRole(f"{source} makes {name} a clinician without a 10-digit NPI: whose patients they see is unknown")
-    return Viewer(name, role, npi if role == "clinician" else None, "identity provider")
+    return Viewer(name, role, npi if role == "clinician" else None, "identity provider",
+                  None if practice is None else str(practice))

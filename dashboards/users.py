@@ -26,6 +26,7 @@ SALT_BYTES = 16
 ONE_TIME_PASSWORD_BYTES = 12
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _NPI = re.compile(r"\d{10}")
+_PRACTICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class UsersError(ValueError):
@@ -39,6 +40,7 @@ class User:
     password_hash: str
     clinician_npi: str | None = None  # a clinician sees only their own patients
     must_change_password: bool = True
+    practice_id: str | None = None  # in a network's warehouse, the one practice whose rows they see (None: every)
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -64,7 +66,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def add(users: dict[str, User], username: str, role: str, clinician_npi: str | None = None,
-        password: str | None = None) -> tuple[dict[str, User], str]:
+        password: str | None = None, practice_id: str | None = None) -> tuple[dict[str, User], str]:
     """The users with one more, and the password to give them (a new one-time password unless given)."""
     if not _NAME.fullmatch(username):
         raise UsersError(f"user name {username!r}: 2 to 64 of lower-case letters, digits and . _ @ -, "
@@ -78,9 +80,13 @@ def add(users: dict[str, User], username: str, role: str, clinician_npi: str | N
                          "they see")
     if role != "clinician" and clinician_npi is not None:
         raise UsersError("--npi is for clinician users only")
+    if practice_id is not None and not _PRACTICE.fullmatch(practice_id):
+        raise UsersError(f"practice {practice_id!r}: a practice id is letters, digits, '.', '_' and '-', starting "
+                         "with a letter or digit (as in the network file)")
     given = password is not None
     password = password if given else secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
-    user = User(username, role, hash_password(password), clinician_npi, must_change_password=not given)
+    user = User(username, role, hash_password(password), clinician_npi, must_change_password=not given,
+                practice_id=practice_id)
     return {**users, username: user}, password
 
 
@@ -111,7 +117,7 @@ def change_password(users: dict[str, User], username: str, new_password: str) ->
         raise UsersError("the new password must differ from the one-time password")
     user = users[username]
     return {**users, username: User(user.username, user.role, hash_password(new_password), user.clinician_npi,
-                                    must_change_password=False)}
+                                    must_change_password=False, practice_id=user.practice_id)}
 
 
 def remove(users: dict[str, User], username: str) -> dict[str, User]:

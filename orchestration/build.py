@@ -66,24 +66,17 @@ class BuildError(RuntimeError):
     pass
 
 
-def run_build(paths: LanternPaths, environment: str = "local", as_of: date | None = None,
-              stage: Stage | None = None, retrain: bool = False, key: WarehouseKey | None = None,
-              warehouse_only: bool = False, engine: str = "duckdb", practice_id: str = DEFAULT_PRACTICE_ID,
-              spark: SparkSettings | None = None) -> BuildSummary:
-    """Build the warehouse at `paths.warehouse`: encrypted with `key` when there is one (docs/encryption.md).
-    `warehouse_only` stops after dbt: no mining, denial risk or cash forecast, whose marts keep what the last full
-    build wrote. Either way the loaded raw layer is published as Parquet under `paths.raw_parquet` as the
-    practice `practice_id`. With `engine` "spark", dbt builds the warehouse on Spark from that Parquet (under
-    `paths.spark`, or where `spark` says) and the build stops there: mining and the models run on DuckDB only."""
-    if engine not in ENGINES:
-        raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    announce = stage or (lambda text: None)
+def load_practice(paths: LanternPaths, environment: str, practice_id: str, raw_root: Path, summary: BuildSummary,
+                  key: WarehouseKey | None = None, announce: Stage = lambda text: None) -> tuple[DagsterInstance, dict]:
+    """Load every delivery of `paths.landing` into the practice's warehouse (`paths.warehouse`), then its payer
+    rules, then publish its raw layer as Parquet under `raw_root` as the practice `practice_id`; the Dagster
+    instance and resources the later steps run with. Counts and timings go into `summary`."""
     if not paths.landing.is_dir():
         raise BuildError(f"landing zone not found: {paths.landing}")
     names = delivery_names(paths.landing)
     if not names:
         raise BuildError(f"no deliveries in {paths.landing} (expected ehr/<delivery>/, pm/<delivery>/, payer/...)")
-    summary = BuildSummary(deliveries=len(names))
+    summary.deliveries = len(names)
     if key is not None:
         announce(f"the warehouse {paths.warehouse} is encrypted (docs/encryption.md)")
     try:  # a missing or wrong key, a key for a plain file, DuckDB unable to encrypt: said before anything runs
@@ -121,13 +114,30 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     summary.seconds["practice_payer_rules"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    announce(f"publishing the raw layer as Parquet ({paths.raw_parquet}, practice {practice_id})")
+    announce(f"publishing the raw layer as Parquet ({raw_root}, practice {practice_id})")
     try:
         with connect(paths.warehouse, key, read_only=True) as con:
-            publish_raw(con, paths.raw_parquet, practice_id)
+            publish_raw(con, raw_root, practice_id)
     except RawPublishError as error:
         raise BuildError(str(error)) from None
     summary.seconds["raw_parquet"] = time.perf_counter() - started
+    return instance, resources
+
+
+def run_build(paths: LanternPaths, environment: str = "local", as_of: date | None = None,
+              stage: Stage | None = None, retrain: bool = False, key: WarehouseKey | None = None,
+              warehouse_only: bool = False, engine: str = "duckdb", practice_id: str = DEFAULT_PRACTICE_ID,
+              spark: SparkSettings | None = None) -> BuildSummary:
+    """Build the warehouse at `paths.warehouse`: encrypted with `key` when there is one (docs/encryption.md).
+    `warehouse_only` stops after dbt: no mining, denial risk or cash forecast, whose marts keep what the last full
+    build wrote. Either way the loaded raw layer is published as Parquet under `paths.raw_parquet` as the
+    practice `practice_id`. With `engine` "spark", dbt builds the warehouse on Spark from that Parquet (under
+    `paths.spark`, or where `spark` says) and the build stops there: mining and the models run on DuckDB only."""
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    announce = stage or (lambda text: None)
+    summary = BuildSummary()
+    instance, resources = load_practice(paths, environment, practice_id, paths.raw_parquet, summary, key, announce)
     if engine == "spark":
         return _build_on_spark(paths, summary, key, as_of, spark or SparkSettings.under(paths.spark), announce)
 
@@ -151,7 +161,7 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
         raise BuildError(f"dbt build failed: {_first_error(result)} (dbt's log: {log})")
     summary.seconds["warehouse_dbt"] = time.perf_counter() - started
     if warehouse_only:
-        _summarize(paths, summary, key, later_steps=False)
+        summarize(paths, summary, key, later_steps=False)
         return summary
 
     started = time.perf_counter()
@@ -177,22 +187,22 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if skipped is not None:
         summary.forecast = [f"not forecast: {skipped.value}"]
     summary.seconds["cash_forecast"] = time.perf_counter() - started
-    _summarize(paths, summary, key)
+    summarize(paths, summary, key)
     return summary
 
 
 def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, as_of: date | None,
                     settings: SparkSettings, announce: Stage) -> BuildSummary:
     from orchestration.spark.build import build_on_spark
-    from orchestration.spark.dbt_build import SparkDbtError
     from orchestration.spark.session import SparkUnavailable
+    from orchestration.warehouse.dbt_invocation import DbtRunError
 
     try:
         spark_summary = build_on_spark(paths.raw_parquet, settings, DBT_PROJECT_DIR, paths.spark, as_of, announce)
-    except (SparkDbtError, SparkUnavailable) as error:
+    except (DbtRunError, SparkUnavailable) as error:
         raise BuildError(str(error)) from None
     summary.seconds.update(spark_summary.seconds)
-    _summarize(paths, summary, key, later_steps=False)
+    summarize(paths, summary, key, later_steps=False)
     summary.tables = spark_mart_rows(settings.warehouse_dir)
     return summary
 
@@ -266,7 +276,7 @@ def _root_cause(result) -> str:
     return "see the Dagster run log"
 
 
-def _summarize(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, later_steps: bool = True) -> None:
+def summarize(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, later_steps: bool = True) -> None:
     with connect(paths.warehouse, key, read_only=True) as con:
         for source, files, loaded, quarantined, duplicates in con.execute(_sql("ledger_by_source")).fetchall():
             summary.files[source] = files

@@ -429,6 +429,67 @@ def build(
            practice_id=practice_id)
 
 
+network_app = typer.Typer(help="A network of practices built as one warehouse (docs/scaling.md).", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("build")
+def network_build(
+    ctx: typer.Context,
+    network_file: Annotated[Path, typer.Argument(help="The network file (network.toml): its [[practice]] tables, "
+                                                      "each an id, a landing zone and optionally a practice.toml.",
+                                                 dir_okay=False)],
+    network_home: Annotated[Path | None, typer.Option(
+        help="Where the network's practices, Parquet raw layer and warehouse go (default: "
+             "<home>/networks/<the network file's name>).")] = None,
+    engine: Annotated[Engine, typer.Option(help="Where dbt builds the network's warehouse: duckdb "
+                                                "(<network home>/warehouse.duckdb) or spark (<network home>/spark).")]
+    = Engine.duckdb,
+    as_of: Annotated[datetime | None, typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="As-of date for every practice's measures (default: each practice's "
+                                               "newest delivery's date).")] = None,
+) -> None:
+    """Load every practice of a network file, publish them to one Parquet raw layer and build the warehouse of all
+    of them at once; then stop (mining and the models run per practice)."""
+    from orchestration.build import BuildError
+    from orchestration.environments import environment_name
+    from orchestration.network.build import build_network
+    from orchestration.network.network_file import NetworkFileError, read_network
+
+    root = _paths(ctx.find_root())
+    try:
+        network = read_network(network_file.resolve())
+    except NetworkFileError as error:
+        _fail(str(error), code=2)
+    home = (network_home or root.home / "networks" / network_file.stem).expanduser().resolve()
+    prepare_dagster_home(LanternPaths.resolve(home=home), os.environ)
+    console = Console()
+    started = time.perf_counter()
+    printed = _stage_printer(console, started)
+    with console.status("building the network") as status:
+        def stage(text: str) -> None:
+            printed(text)
+            status.update(text)
+        try:
+            summary = build_network(network, home, environment_name(os.environ), engine.value,
+                                    as_of.date() if as_of else None, announce=stage)
+        except BuildError as error:
+            _fail(str(error), code=1)
+    table = Table(title=f"Network {network_file.name}: {len(network.practices)} practices, built on {engine.value}")
+    for column in ("practice", "deliveries", "records loaded", "records quarantined", "claims", "sessions",
+                   "referrals"):
+        table.add_column(column, justify="left" if column == "practice" else "right")
+    marts = {row[0]: row[1:] for row in summary.rows_by_practice}
+    for practice_id, loaded in summary.practices.items():
+        claims, sessions, referrals = marts.get(practice_id, (0, 0, 0))
+        table.add_row(practice_id, f"{loaded.deliveries:,}", f"{sum(loaded.loaded.values()):,}",
+                      f"{sum(loaded.quarantined.values()):,}", f"{claims:,}", f"{sessions:,}", f"{referrals:,}")
+    console.print(table)
+    where = home / "warehouse.duckdb" if engine == Engine.duckdb else home / "spark" / "warehouse"
+    console.print(f"{summary.dbt_nodes} dbt models and tests; the marts are in {where}, each row with its "
+                  f"practice_id. Built in {time.perf_counter() - started:.1f} s", highlight=False, soft_wrap=True)
+
+
 # ----------------------------------------------------------------------------- serve
 
 
@@ -498,13 +559,16 @@ def users_add(
     role: Annotated[str, typer.Option(help="leadership, finance, billing, clinician or analyst.")],
     npi: Annotated[str | None, typer.Option(help="For a clinician: their NPI (they see only their own patients).")]
     = None,
+    practice: Annotated[str | None, typer.Option(
+        help="In a network's warehouse: the practice whose rows alone they see (its id in the network file); "
+             "without it, a user picks any practice of the warehouse.")] = None,
 ) -> None:
     """Add a user with a one-time password, printed once: give it to the user, who is to change it."""
     from dashboards import users
 
     path = _users_file(ctx)
     try:
-        updated, password = users.add(users.read(path), username, role, npi)
+        updated, password = users.add(users.read(path), username, role, npi, practice_id=practice)
         users.write(path, updated)
     except users.UsersError as error:
         _fail(str(error))
@@ -538,10 +602,10 @@ def users_list(ctx: typer.Context) -> None:
         typer.echo(f"No users in {path}: `lantern users add NAME --role ROLE` adds one.")
         return
     table = Table(title=f"Users ({path})")
-    for column in ("user", "role", "clinician NPI", "password"):
+    for column in ("user", "role", "clinician NPI", "practice", "password"):
         table.add_column(column)
     for user in known.values():
-        table.add_row(user.username, user.role, user.clinician_npi or "",
+        table.add_row(user.username, user.role, user.clinician_npi or "", user.practice_id or "every",
                       "one-time, to change" if user.must_change_password else "set by the user")
     Console().print(table)
 

@@ -117,7 +117,7 @@ def dashboard_warehouse(built_small_practice: BuiltPractice, monkeypatch: pytest
 # Modules whose fixtures build a whole warehouse of their own (minutes each). Run first, so that with two xdist
 # workers (`--dist loadscope`: a module stays on one worker) they overlap the many short modules instead of
 # trailing alone at the end.
-LONG_MODULES = ("test_spark_engine.py", "test_idempotency.py", "test_warehouse_encryption.py",
+LONG_MODULES = ("test_network.py", "test_idempotency.py", "test_warehouse_encryption.py",
                 "test_bad_deliveries.py", "test_tiny_landing_exact.py")
 
 

@@ -40,7 +40,7 @@ def deviations(built) -> dict[str, dict]:
     _, con, _ = built
     cursor = con.execute("select * from marts.fct_claim_deviations")
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return {record["claim_id"]: record for record in (dict(zip(names, row)) for row in cursor.fetchall())}
 
 
 def causes(row: dict) -> set[str]:

@@ -770,7 +770,7 @@ def test_leadership_adolescent_anxiety(warehouse: Path) -> None:
 def test_unrecovered_denials(warehouse: Path) -> None:
     rows = query(warehouse, "select * from marts.kpi_unrecovered_denials")
     # only A3 is finally denied (A8 is voided, A9 is 41 days old): its expected allowed is 77.50
-    assert rows == [dict(clinician_npi=C1, service_year=2025, finally_denied_claims=1,
+    assert rows == [dict(practice_id="default", clinician_npi=C1, service_year=2025, finally_denied_claims=1,
                          finally_denied_claims_with_expected_allowed=1, finally_denied_charges=D("160.00"),
                          unrecovered_denials=D("77.50"))]
 

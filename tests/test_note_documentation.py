@@ -40,7 +40,7 @@ def con(built_small_practice):
 def rows(con) -> dict[str, dict]:
     cursor = con.execute("select * from marts.note_documentation")
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return {record["appointment_id"]: record for record in (dict(zip(names, row)) for row in cursor.fetchall())}
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,8 @@ def test_columns_and_types_are_the_yaml(con):
     declared = [(c["name"], duckdb_type(c["data_type"]).upper()) for c in model["columns"]]
     actual = [(name, kind.upper()) for name, kind, *_ in con.execute("describe marts.note_documentation").fetchall()]
     assert actual == declared
-    assert [name for name, _ in declared][:4] == ["appointment_id", "note_id", "cpt_code", "session_minutes"]
+    assert [name for name, _ in declared][:5] == ["practice_id", "appointment_id", "note_id", "cpt_code",
+                                                  "session_minutes"]
     assert {f"has_{e}" for e in ELEMENTS} <= {name for name, _ in declared}
 
 

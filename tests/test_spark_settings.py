@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from models.documentation.note_mart import SCHEMA
-from orchestration.spark.dbt_build import DbtInvocation, phases
+from orchestration.spark.dbt_build import phases
+from orchestration.warehouse.dbt_invocation import DbtInvocation
 from orchestration.spark.notes import spark_ddl
 from orchestration.spark.raw_tables import raw_table_columns, register_raw_sql, spark_type
 from orchestration.spark.settings import LOG4J, SparkSettings, spark_conf
@@ -63,8 +64,8 @@ def test_every_raw_table_the_loader_writes_is_registered() -> None:
 
 def test_the_note_marts_schema_in_spark_ddl() -> None:
     ddl = spark_ddl(SCHEMA)
-    assert ddl.startswith("`appointment_id` string, `note_id` string, `cpt_code` string, `session_minutes` double, "
-                          "`has_time` boolean")
+    assert ddl.startswith("`practice_id` string, `appointment_id` string, `note_id` string, `cpt_code` string, "
+                          "`session_minutes` double, `has_time` boolean")
     assert "`missing_elements` array<string>" in ddl
 
 
@@ -78,7 +79,8 @@ def test_the_python_model_is_built_between_the_models_it_reads_and_those_that_re
         .arguments("build", "--select", "x")
     assert arguments[:2] == ["build", "--project-dir"]
     assert arguments[arguments.index("--target") + 1] == "spark"
-    assert arguments[arguments.index("--vars") + 1] == '{"as_of_date": null}'
+    # Spark reads the Parquet raw layer, whose rows carry their practice_id
+    assert arguments[arguments.index("--vars") + 1] == '{"as_of_date": null, "raw_has_practice_id": true}'
     assert arguments[-2:] == ["--select", "x"]
 
 

@@ -311,7 +311,8 @@ def test_fct_claims(con) -> None:
 def test_unrecovered_denials(con) -> None:
     # A104 is the only finally denied claim (C2, 2025): its expected allowed 95.00
     assert query(con, "select * from marts.kpi_unrecovered_denials") == [dict(
-        clinician_npi=C2, service_year=2025, finally_denied_claims=1, finally_denied_claims_with_expected_allowed=1,
+        practice_id="default", clinician_npi=C2, service_year=2025, finally_denied_claims=1,
+        finally_denied_claims_with_expected_allowed=1,
         finally_denied_charges=D("150.00"), unrecovered_denials=D("95.00"))]
 
 

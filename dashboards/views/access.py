@@ -15,7 +15,7 @@ from dashboards.data import access_monthly, access_no_shows, access_referrals
 
 viewer = require_access("access")
 st.title("Access")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 months = access_monthly(path, mtime)
 months = months[months["referrals_received"] > 0].reset_index(drop=True)
 if months.empty:

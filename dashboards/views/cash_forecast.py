@@ -13,7 +13,7 @@ from models.cash.what_if import what_if
 
 viewer = require_access("cash_forecast")
 st.title("Cash forecast")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 forecast = data.cash_forecast(path, mtime)
 accuracy = data.cash_accuracy(path, mtime)
 if forecast is None or forecast.empty:

@@ -36,7 +36,7 @@ SAMPLE_CPT, SAMPLE_MINUTES = "90834", 50
 
 viewer = require_access("copilot")
 st.title("Documentation co-pilot")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 st.caption("Write or paste a progress note: the checklist shows what the documentation rulebook (kpis.md) asks of "
            "a note of this CPT code, element by element, and the note below marks where it says each one.")
 

@@ -16,7 +16,7 @@ from dashboards.roi import (ANNUAL_CARRYING_RATE, AR_TARGET_DAYS, HOURLY_STAFF_C
 
 viewer = require_access("cost_of_inaction")
 st.title("Cost of inaction")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 known = cost_inputs(path, mtime)
 window = f"{known['window_start']:%Y-%m-%d} to {known['as_of_date']:%Y-%m-%d}"
 has_ar = pd.notna(known["days_in_ar"])

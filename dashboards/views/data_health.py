@@ -11,7 +11,7 @@ from dashboards.common import require_access, require_warehouse
 
 viewer = require_access("data_health")
 st.title("Data health")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 
 st.subheader("Freshness")
 fresh = data.freshness(path, mtime)

@@ -11,7 +11,7 @@ from dashboards.formatting import money, percent
 
 viewer = require_access("denials")
 st.title("Denials")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 months = data.revenue_cycle_monthly(path, mtime)
 if months.empty:
     st.info("No claims in the warehouse yet.")

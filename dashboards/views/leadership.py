@@ -14,7 +14,7 @@ from dashboards.formatting import days, percent
 viewer = require_access("leadership")
 st.title("The leadership question")
 st.markdown("Adolescents (13–17 at their first session) with an anxiety disorder (F40, F41, F93.0), per clinician.")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 table = data.leadership(path, mtime)
 if table.empty:
     st.info("No adolescent patient with an anxiety disorder in the warehouse.")

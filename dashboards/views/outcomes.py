@@ -16,7 +16,7 @@ RATES = {"reliable_improvement_rate": "reliable improvement", "response_rate": "
 
 viewer = require_access("outcomes")
 st.title("Outcomes")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 groups = outcomes_groups(path, mtime, viewer.own_npi)
 clinicians = outcomes_clinicians(path, mtime, viewer.own_npi)
 if groups.empty:

@@ -12,7 +12,7 @@ from dashboards.formatting import days, money, percent, points_change
 
 viewer = require_access("overview")
 st.title("Overview")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 months = data.revenue_cycle_monthly(path, mtime)
 ar = data.ar_daily(path, mtime)
 if months.empty:

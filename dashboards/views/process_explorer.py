@@ -28,7 +28,7 @@ SUPPRESSED = f"suppressed (< {MIN_PATIENTS})"
 
 viewer = require_access("process_explorer")
 st.title("Process explorer")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 case_type = st.radio("Case type", list(CASE_TYPES), format_func=lambda name: CASE_TYPES[name].capitalize(),
                      horizontal=True, help=DEFINITIONS["process_cases"])
 if not data.process_mining_ready(path, mtime, case_type):

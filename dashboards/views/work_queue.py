@@ -10,7 +10,7 @@ from dashboards.formatting import money
 
 viewer = require_access("work_queue")
 st.title("Work queue")
-path, mtime = require_warehouse()
+path, mtime = require_warehouse(viewer)
 queue = data.work_queue(path, mtime, viewer.own_npi)
 if queue is None or queue.empty:
     st.info("No claim has been scored yet: `lantern build` scores them once a denial model is promoted "

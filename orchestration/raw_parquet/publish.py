@@ -128,3 +128,16 @@ def _replace_parts(new_parts: list[Path], folder: Path) -> tuple[int, int]:
 
 def _literal(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def remove_other_practices(root: Path, keep: set[str]) -> list[str]:
+    """Remove every table's partition of a practice not in `keep` (one taken out of a network); their ids."""
+    removed = set()
+    if root.is_dir():
+        for table_folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            for folder in sorted(table_folder.glob("practice=*")):
+                practice_id = folder.name.removeprefix("practice=")
+                if practice_id not in keep:
+                    shutil.rmtree(folder)
+                    removed.add(practice_id)
+    return sorted(removed)

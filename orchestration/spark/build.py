@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from orchestration.spark.dbt_build import DbtInvocation, phases, run_dbt
+from orchestration.spark.dbt_build import phases
 from orchestration.spark.notes import build_note_documentation
 from orchestration.spark.raw_tables import register_raw_tables
 from orchestration.spark.session import spark_session
 from orchestration.spark.settings import SparkSettings
+from orchestration.warehouse.dbt_invocation import DbtInvocation, run_dbt
 
 
 @dataclass

@@ -24,7 +24,6 @@ npis as (
 
 ranked_practitioners as (
     select
-        practice_id,
         practitioners.*,
         row_number() over (
             partition by practice_id, clinician_npi

@@ -44,7 +44,6 @@ dated as (
 
 identified as (
     select
-        dated.practice_id,
         dated.*,
         {{ dbt.hash(dbt.concat([
             'dated.case_type', "'|'", 'dated.case_id', "'|'", 'dated.activity', "'|'", 'dated.source_key'
@@ -58,7 +57,6 @@ identified as (
 
 ordered as (
     select
-        practice_id,
         identified.*,
         row_number() over (
             partition by practice_id, case_type, case_id

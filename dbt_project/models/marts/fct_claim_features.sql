@@ -57,7 +57,6 @@ last_plan_reviews as (
 -- The signed note's rulebook check; a row without one reads no element as present.
 documented as (
     select
-        features.practice_id,
         features.*,
         {% for element in elements %}
         coalesce(documentation.has_{{ element }}, false) as doc_has_{{ element }},

@@ -33,7 +33,6 @@ by_submission as (
 
 collectible as (
     select
-        claims.practice_id,
         claims.*,
         cast({{ dbt.date_trunc('month', 'claims.date_of_service') }} as date) as service_month
     from claims

@@ -93,7 +93,6 @@ flagged as (
 
 ordered as (
     select
-        practice_id,
         flagged.*,
         row_number() over (
             partition by practice_id, claim_id

@@ -20,7 +20,6 @@ acks as (
 
 ranked as (
     select
-        practice_id,
         claims.*,
         row_number() over (
             partition by practice_id, claim_id

@@ -114,7 +114,6 @@ flagged as (
 
 derived as (
     select
-        practice_id,
         flagged.*,
         is_authorization_required and authorization_id is null as is_without_required_authorization,
         filing_lag_days > timely_filing_days as is_late_filing
@@ -123,7 +122,6 @@ derived as (
 
 final as (
     select
-        practice_id,
         derived.*,
         case when is_note_signed_after_submission then 1 else 0 end
         + case when is_without_eligibility_check then 1 else 0 end

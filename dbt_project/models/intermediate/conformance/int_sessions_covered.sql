@@ -62,7 +62,6 @@ covered as (
 
 numbered as (
     select
-        practice_id,
         covered.*,
         case when payer_id is not null then
             row_number() over (

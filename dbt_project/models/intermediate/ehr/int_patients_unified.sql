@@ -37,7 +37,6 @@ mrns as (
 
 ranked_fhir_patients as (
     select
-        practice_id,
         fhir_patients.*,
         row_number() over (
             partition by practice_id, patient_mrn

@@ -20,7 +20,6 @@ patient_billing as (
 
 classified as (
     select
-        practice_id,
         adjudications.*,
         co_oa_pi_adjustment - contractual_adjustment as other_co_oa_pi_adjustment,
         case

@@ -75,7 +75,6 @@ diagnosis_matches as (
 
 coded as (
     select
-        scored.practice_id,
         scored.*,
         case
             when scored.is_billed then coalesce(modifier_sets.modifiers, '')

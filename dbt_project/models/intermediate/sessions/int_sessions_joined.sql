@@ -17,7 +17,6 @@ claims as (
 
 ranked_encounters as (
     select
-        practice_id,
         encounters.*,
         row_number() over (
             partition by practice_id, appointment_id
