@@ -21,7 +21,7 @@ from dashboards import audit
 from dashboards.practice_scope import WarehouseSource, scoped_connect
 from dashboards.process_map import event_filter, is_unfiltered, segment_filters
 from mining.dfg import ProcessMap
-from mining.events import relation_exists
+from mining.events import relation_columns, relation_exists
 from models.documentation.sentences import SentenceModel, default_model, stored_model
 from orchestration import private_files
 from orchestration.paths import ENV_HOME, ENV_WAREHOUSE, LanternPaths
@@ -53,10 +53,13 @@ def _sql(name: str) -> str:
     return resources.files("dashboards").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _connect(source: WarehouseSource) -> duckdb.DuckDBPyConnection:
+def _connect(source: WarehouseSource | str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse, holding one practice's rows only when the source names one
-    (dashboards.practice_scope); an encrypted one opened with the key `lantern serve` passes in
-    LANTERN_WAREHOUSE_KEY (the server's own environment: never a file, never a cache key)."""
+    (dashboards.practice_scope; a bare path is the whole warehouse); an encrypted one opened with the key
+    `lantern serve` passes in LANTERN_WAREHOUSE_KEY (the server's own environment: never a file, never a cache
+    key)."""
+    if not isinstance(source, WarehouseSource):
+        source = WarehouseSource(str(source))
     secret = os.environ.get(ENV_WAREHOUSE_KEY)
     key = WarehouseKey(secret) if secret else None
     if source.practice_id is None:
@@ -154,8 +157,12 @@ def quarantine_examples(source: WarehouseSource, mtime: float) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def practices(path: str, mtime: float) -> list[str]:
-    """The practices whose rows the warehouse holds: one for a practice's own, several for a network's."""
-    return _query(WarehouseSource(path), "practices")["practice_id"].tolist()
+    """The practices whose rows the warehouse holds: one for a practice's own, several for a network's; none for
+    a warehouse built before rows had a practice (all of it is one practice's)."""
+    with _connect(path) as con:
+        if "practice_id" not in relation_columns(con, "intermediate.int_as_of_date"):
+            return []
+        return con.execute(_sql("practices")).df()["practice_id"].tolist()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)

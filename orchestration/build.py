@@ -163,7 +163,15 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     if warehouse_only:
         summarize(paths, summary, key, later_steps=False)
         return summary
+    run_later_steps(paths, instance, resources, summary, retrain, key, announce)
+    return summary
 
+
+def run_later_steps(paths: LanternPaths, instance: DagsterInstance, resources: dict, summary: BuildSummary,
+                    retrain: bool = False, key: WarehouseKey | None = None,
+                    announce: Stage = lambda text: None) -> None:
+    """What follows dbt on a practice's warehouse: mining the event log, scoring denial risk (training a model
+    when asked or when none is promoted) and forecasting cash; then the summary's figures."""
     started = time.perf_counter()
     announce("mining the event log")
     from orchestration.mining.assets import event_log_mining
@@ -188,7 +196,6 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
         summary.forecast = [f"not forecast: {skipped.value}"]
     summary.seconds["cash_forecast"] = time.perf_counter() - started
     summarize(paths, summary, key)
-    return summary
 
 
 def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, as_of: date | None,

@@ -7,11 +7,12 @@ value the user set explicitly wins).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -326,6 +327,17 @@ def _stage_printer(console: Console, started: float) -> Callable[[str], None]:
     return stage
 
 
+@contextlib.contextmanager
+def _stages(console: Console, started: float, title: str) -> Iterator[Callable[[str], None]]:
+    """A long command's stage printer whose latest line also shows beside a spinner while the command runs."""
+    printed = _stage_printer(console, started)
+    with console.status(title) as status:
+        def stage(text: str) -> None:
+            printed(text)
+            status.update(text)
+        yield stage
+
+
 def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False,
            key: WarehouseKey | None = None, warehouse_only: bool = False, engine: str = "duckdb",
            practice_id: str = "default") -> None:
@@ -334,11 +346,7 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
 
     prepare_dagster_home(paths, os.environ)
     started = time.perf_counter()
-    printed = _stage_printer(console, started)
-    with console.status("building") as status:
-        def stage(text: str) -> None:
-            printed(text)
-            status.update(text)
+    with _stages(console, started, "building") as stage:
         try:
             summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain,
                                 key=key, warehouse_only=warehouse_only, engine=engine, practice_id=practice_id)
@@ -448,9 +456,13 @@ def network_build(
     as_of: Annotated[datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"], help="As-of date for every practice's measures (default: each practice's "
                                                "newest delivery's date).")] = None,
+    warehouse_only: Annotated[bool, typer.Option(
+        "--warehouse-only", help="Stop after the warehouse: no mining, denial risk or cash forecast.")] = False,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train a new denial model for each practice.")] = False,
 ) -> None:
     """Load every practice of a network file, publish them to one Parquet raw layer and build the warehouse of all
-    of them at once; then stop (mining and the models run per practice)."""
+    of them at once; on DuckDB, then mine, score denial risk and forecast cash for each practice, in parallel (on
+    Spark the build stops after the warehouse)."""
     from orchestration.build import BuildError
     from orchestration.environments import environment_name
     from orchestration.network.build import build_network
@@ -465,14 +477,11 @@ def network_build(
     prepare_dagster_home(LanternPaths.resolve(home=home), os.environ)
     console = Console()
     started = time.perf_counter()
-    printed = _stage_printer(console, started)
-    with console.status("building the network") as status:
-        def stage(text: str) -> None:
-            printed(text)
-            status.update(text)
+    with _stages(console, started, "building the network") as stage:
         try:
             summary = build_network(network, home, environment_name(os.environ), engine.value,
-                                    as_of.date() if as_of else None, announce=stage)
+                                    as_of.date() if as_of else None, warehouse_only=warehouse_only,
+                                    retrain=retrain, announce=stage)
         except BuildError as error:
             _fail(str(error), code=1)
     table = Table(title=f"Network {network_file.name}: {len(network.practices)} practices, built on {engine.value}")
@@ -485,6 +494,9 @@ def network_build(
         table.add_row(practice_id, f"{loaded.deliveries:,}", f"{sum(loaded.loaded.values()):,}",
                       f"{sum(loaded.quarantined.values()):,}", f"{claims:,}", f"{sessions:,}", f"{referrals:,}")
     console.print(table)
+    for steps in summary.steps:
+        console.print(f"{steps.practice_id}: denial model {steps.model}; cash forecast "
+                      f"{'; '.join(steps.forecast) or 'made'}", highlight=False, soft_wrap=True)
     where = home / "warehouse.duckdb" if engine == Engine.duckdb else home / "spark" / "warehouse"
     console.print(f"{summary.dbt_nodes} dbt models and tests; the marts are in {where}, each row with its "
                   f"practice_id. Built in {time.perf_counter() - started:.1f} s", highlight=False, soft_wrap=True)

@@ -41,6 +41,7 @@ HELP_OPTIONS = {
     "serve": ["--port", "--address", "--warehouse", "--warehouse-key-file"],
     "users": ["add", "remove", "list"],
     "warehouse": ["key", "encrypt"],
+    "network": ["build"],
 }
 
 

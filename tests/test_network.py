@@ -7,7 +7,9 @@ R0000001..., and share payer ids. A join, window or grouping that forgot practic
   --practice-id north`), row for row and value for value;
 - the tiny practice's slice holds the hand-worked figures of tests/test_tiny_landing_exact.py;
 - Spark's marts are DuckDB's, table by table (money to the cent, doubles to the last bit);
-- the directly-follows graph in SQL is mining.dfg's process map, per practice and case type.
+- the directly-follows graph in SQL is mining.dfg's process map, per practice and case type;
+- mining, denial risk and the cash forecast, run per practice after the network's dbt build, give north the
+  tables of its own build.
 """
 
 from __future__ import annotations
@@ -65,8 +67,7 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> dict:
     duckdb_output = _lantern(*common)
     spark_output = _lantern(*common, "--engine", "spark")
     single = tmp / "single_north"
-    _lantern("--home", str(single), "build", "--landing", str(tmp / "north" / "landing"), "--practice-id", "north",
-             "--warehouse-only")
+    _lantern("--home", str(single), "build", "--landing", str(tmp / "north" / "landing"), "--practice-id", "north")
     return {"home": home, "single_north": single / "warehouse.duckdb", "duckdb_output": duckdb_output,
             "spark_output": spark_output, "tmp": tmp}
 
@@ -100,6 +101,31 @@ def test_a_practice_read_from_the_network_is_its_own_single_build(network: dict)
                 assert extra == 0, f"{mart}: {extra} rows of {left} are not in {right} ({single_rows} rows)"
         # and the comparison had something to compare: the generated practice bills and is paid
         assert con.execute("select count(*), sum(payer_paid) > 0 from one.marts.fct_claims").fetchone()[0] > 50
+
+
+def test_each_practice_is_mined_scored_and_forecast_as_its_own_build_would(network: dict) -> None:
+    """The steps after dbt ran per practice (orchestration.network.practice_steps): north's mining, denial-risk and
+    forecast tables in the network are those of north's own `lantern build`."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{network['home'] / 'warehouse.duckdb'}' as net (read_only)")
+        con.execute(f"attach '{network['single_north']}' as one (read_only)")
+        steps = [t for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'one' and schema_name = 'marts' "
+            "and (table_name like 'mining%' or table_name like 'cash_forecast%' or table_name = 'claim_denial_risk') "
+            "and table_name not like 'mining_pairs_%' order by 1").fetchall()]
+        assert "mining_dfg" in steps and "mining_variants" in steps
+        for table in steps:
+            columns = [c for (c,) in con.execute(
+                "select column_name from duckdb_columns() where database_name = 'one' and schema_name = 'marts' "
+                "and table_name = ? and column_name <> 'practice_id' order by column_index", [table]).fetchall()]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            theirs = f"select {listed} from net.marts.{table} where practice_id = 'north'"
+            own = f"select {listed} from one.marts.{table}"
+            for left, right in ((theirs, own), (own, theirs)):
+                assert con.execute(f"select count(*) from ({left} except all {right})").fetchone()[0] == 0, table
+        practices = con.execute("select distinct practice_id from net.marts.mining_dfg order by 1").fetchall()
+    assert [p for (p,) in practices] == list(PRACTICES)
+    assert "north: denial model" in network["duckdb_output"]
 
 
 def test_the_tiny_practice_keeps_its_hand_worked_figures_in_the_network(network: dict) -> None:
@@ -163,8 +189,8 @@ def test_a_practice_taken_out_of_the_network_file_leaves_the_warehouse(network: 
 
 # ---- one practice's users never see another's rows (the trust issue's role tests, for a network) ----------------
 
-# the pages that need no mining, denial-risk or forecast tables (a network build stops before those)
-PAGES_COMPARED = ("overview", "denials", "access", "leadership", "data_health", "outcomes")
+# the process explorer reads mining's working tables, which stay in each practice's own warehouse
+PAGES_COMPARED = ("overview", "denials", "access", "leadership", "data_health", "outcomes", "work_queue")
 
 
 def _page(name: str, viewer, warehouse: Path, home: Path, monkeypatch: pytest.MonkeyPatch):

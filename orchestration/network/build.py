@@ -38,18 +38,27 @@ class NetworkSummary:
     dbt_nodes: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     rows_by_practice: list[tuple[str, int, int, int]] = field(default_factory=list)  # id, claims, sessions, referrals
+    steps: list = field(default_factory=list)  # orchestration.network.practice_steps.PracticeSteps, per practice
 
 
 def practice_paths(home: Path, practice: NetworkPractice) -> LanternPaths:
     """A practice's own folders under the network's home; its landing zone and configuration where the file says."""
-    base = home / "practices" / practice.practice_id
+    base = practice_paths_of(home, practice.practice_id).home
     return LanternPaths.resolve(home=base, landing=practice.landing,
                                 config=practice.config or base / "config" / "practice.toml")
 
 
+def practice_paths_of(home: Path, practice_id: str) -> LanternPaths:
+    """A practice's folders under the network's home: its warehouse, model store, exports and Dagster instance."""
+    return LanternPaths.resolve(home=home / "practices" / practice_id)
+
+
 def build_network(network: Network, home: Path, environment: str = "local", engine: str = "duckdb",
-                  as_of: date | None = None, spark: SparkSettings | None = None,
-                  announce: Callable[[str], None] = lambda text: None) -> NetworkSummary:
+                  as_of: date | None = None, spark: SparkSettings | None = None, warehouse_only: bool = False,
+                  retrain: bool = False, announce: Callable[[str], None] = lambda text: None) -> NetworkSummary:
+    """Load and publish every practice, build the network's warehouse; on DuckDB, unless `warehouse_only`, then mine,
+    score and forecast each practice in parallel (orchestration.network.practice_steps). Spark's build stops after
+    the warehouse."""
     if engine not in ENGINES:
         raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     summary = NetworkSummary()
@@ -77,17 +86,27 @@ def build_network(network: Network, home: Path, environment: str = "local", engi
         announce(f"building the network's warehouse on DuckDB ({home / 'warehouse.duckdb'})")
         summary.dbt_nodes = _build_on_duckdb(home, raw_root, environment, as_of)
         summary.rows_by_practice = _rows_by_practice_duckdb(home / "warehouse.duckdb")
-    else:
-        from orchestration.spark.build import build_on_spark
-        from orchestration.spark.session import SparkUnavailable
+        summary.seconds["warehouse"] = time.perf_counter() - started
+        if not warehouse_only:
+            from orchestration.network.practice_steps import run_network_steps
 
-        settings = spark or SparkSettings.under(home / "spark")
-        try:
-            built = build_on_spark(raw_root, settings, DBT_PROJECT_DIR, home / "spark", as_of, announce)
-        except (DbtRunError, SparkUnavailable) as error:
-            raise BuildError(str(error)) from None
-        summary.dbt_nodes = built.dbt_nodes
-        summary.rows_by_practice = _rows_by_practice_spark(settings.warehouse_dir)
+            started = time.perf_counter()
+            announce(f"mining, scoring denial risk and forecasting cash for each practice, "
+                     f"{min(os.cpu_count() or 1, len(network.practices))} at a time")
+            summary.steps = run_network_steps(home, [p.practice_id for p in network.practices], environment,
+                                              retrain, announce=announce)
+            summary.seconds["practice_steps"] = time.perf_counter() - started
+        return summary
+    from orchestration.spark.build import build_on_spark
+    from orchestration.spark.session import SparkUnavailable
+
+    settings = spark or SparkSettings.under(home / "spark")
+    try:
+        built = build_on_spark(raw_root, settings, DBT_PROJECT_DIR, home / "spark", as_of, announce)
+    except (DbtRunError, SparkUnavailable) as error:
+        raise BuildError(str(error)) from None
+    summary.dbt_nodes = built.dbt_nodes
+    summary.rows_by_practice = _rows_by_practice_spark(settings.warehouse_dir)
     summary.seconds["warehouse"] = time.perf_counter() - started
     return summary
 
