@@ -101,9 +101,13 @@ def run_network_steps(home: Path, practice_ids: list[str], environment: str = "l
 
 
 def write_step_tables(network_warehouse: Path, done: list[PracticeSteps]) -> None:
-    """marts.<table> of the network: the union of every practice's (a practice without one adds no rows)."""
+    """marts.<table> of the network: the union of every practice's (a practice without one adds no rows); a table
+    no practice wrote this time (no model passed, say) is dropped rather than left from an earlier build."""
     names = sorted({name for steps in done for name in steps.tables})
     with duckdb.connect(str(network_warehouse)) as con:
+        for (stale,) in con.execute(SQL(STEP_TABLES_SQL).read_text()).fetchall():
+            if stale not in names:
+                con.execute(f'drop table marts."{stale}"')
         for name in names:
             parts = [steps.tables[name] for steps in done if name in steps.tables]
             con.register("practice_rows", pa.concat_tables(parts, promote_options="permissive"))
