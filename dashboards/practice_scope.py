@@ -9,17 +9,14 @@ all: a page that needs it says it is not built. The dashboards' queries name `ma
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 
-from orchestration.raw_parquet.publish import RawPublishError, check_name
+from orchestration.practice_slice import SHARED_SCHEMAS, slice_practice
 from orchestration.warehouse_connection import WarehouseKey, catalog_name, connect
 
-SQL = Path(__file__).parent / "sql"
 SCOPED_SCHEMAS = ("staging", "intermediate", "marts")
-SHARED_SCHEMAS = ("seeds",)
 
 
 class WarehouseSource(NamedTuple):
@@ -32,10 +29,6 @@ class WarehouseSource(NamedTuple):
 
 def scoped_connect(path: str, key: WarehouseKey | None, practice_id: str) -> duckdb.DuckDBPyConnection:
     """A read-only view of the warehouse at `path` holding `practice_id`'s rows only (see the module)."""
-    try:
-        check_name("practice id", practice_id)  # it is written into the views' SQL
-    except RawPublishError as error:
-        raise ValueError(str(error)) from None
     if key is None:
         catalog = "scoped_warehouse"
         con = duckdb.connect(":memory:")
@@ -45,17 +38,7 @@ def scoped_connect(path: str, key: WarehouseKey | None, practice_id: str) -> duc
         con = connect(path, key, read_only=True)
     try:
         con.execute("use memory")
-        tables = con.execute((SQL / "scope_tables.sql").read_text(),
-                             [catalog, list(SCOPED_SCHEMAS + SHARED_SCHEMAS)]).fetchall()
-        for schema in SCOPED_SCHEMAS + SHARED_SCHEMAS:
-            con.execute(f'create schema "{schema}"')
-        for schema, table, has_practice_id in tables:
-            source = f'"{catalog}"."{schema}"."{table}"'
-            if schema in SHARED_SCHEMAS:
-                con.execute(f'create view "{schema}"."{table}" as select * from {source}')
-            elif has_practice_id:
-                con.execute(f'create view "{schema}"."{table}" as select * from {source} '
-                            f"where practice_id = '{practice_id}'")
+        slice_practice(con, catalog, practice_id, SCOPED_SCHEMAS + SHARED_SCHEMAS, "view")
     except BaseException:
         con.close()
         raise

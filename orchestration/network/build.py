@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.build import BuildError, BuildSummary, load_practice, summarize
+from orchestration.build import ENGINES, BuildError, BuildSummary, load_practice, summarize
 from orchestration.network.network_file import Network, NetworkPractice
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
@@ -28,7 +28,6 @@ from orchestration.spark.settings import SparkSettings
 from orchestration.warehouse.dbt_invocation import DbtInvocation, DbtRunError, run_dbt_process
 
 SQL = Path(__file__).with_name
-ENGINES = ("duckdb", "spark")
 
 
 @dataclass

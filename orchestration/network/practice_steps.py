@@ -26,6 +26,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.practice_slice import slice_practice
+
 SQL = Path(__file__).with_name
 DBT_SCHEMAS = ("seeds", "staging", "intermediate", "marts")
 # what the later steps write: mining's marts (not its working pairs), the denial risk and the cash forecast
@@ -46,16 +48,9 @@ def copy_practice_slice(network_warehouse: Path, practice_warehouse: Path, pract
     the number of tables copied."""
     with duckdb.connect(str(practice_warehouse)) as con:
         con.execute(f"attach '{_literal(network_warehouse)}' as network (read_only)")
-        tables = con.execute(SQL("network_tables.sql").read_text(), [list(DBT_SCHEMAS)]).fetchall()
-        for schema in DBT_SCHEMAS:
-            con.execute(f'drop schema if exists "{schema}" cascade')
-            con.execute(f'create schema "{schema}"')
-        for schema, table, has_practice_id in tables:
-            kept = " where practice_id = $1" if has_practice_id else ""
-            con.execute(f'create table "{schema}"."{table}" as select * from network."{schema}"."{table}"{kept}',
-                        [practice_id] if has_practice_id else [])
+        copied = slice_practice(con, "network", practice_id, DBT_SCHEMAS, "table")
         con.execute("detach network")
-    return len(tables)
+    return copied
 
 
 def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: bool) -> PracticeSteps:
@@ -63,15 +58,14 @@ def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: 
     from dagster import DagsterInstance
 
     from orchestration.build import BuildSummary, run_later_steps
+    from orchestration.cli import prepare_dagster_home
     from orchestration.environments import resources_for
     from orchestration.network.build import practice_paths_of
     from orchestration.project import DBT_PROJECT_DIR
 
     paths = practice_paths_of(home, practice_id)
     copy_practice_slice(home / "warehouse.duckdb", paths.warehouse, practice_id)
-    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    paths.dagster_home.mkdir(parents=True, exist_ok=True)
-    (paths.dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    prepare_dagster_home(paths, os.environ)
     summary = BuildSummary()
     with DagsterInstance.get() as instance:
         run_later_steps(paths, instance, resources_for(paths, environment, str(DBT_PROJECT_DIR)), summary, retrain)

@@ -36,16 +36,19 @@ def run_dbt(invocation: DbtInvocation, command: str, selection: tuple[str, ...] 
     """Run one dbt command; the number of nodes it ran. A failing model or test is a DbtRunError naming them."""
     from dbt.cli.main import dbtRunner
 
-    where = f"dbt {command} (target {invocation.target})"
     result = dbtRunner().invoke(invocation.arguments(command, *selection))
     if result.exception is not None:
-        raise DbtRunError(f"{where} failed: {result.exception}")
+        raise DbtRunError(f"dbt {command} (target {invocation.target}) failed: {result.exception}")
     failures = [f"{r.node.name} ({r.status}): {(r.message or '').strip().splitlines()[0] if r.message else ''}"
                 for r in result.result or [] if str(r.status) in ("error", "fail")]
     if failures or not result.success:
-        raise DbtRunError(f"{where} failed: " + "; ".join(failures[:5])
-                          + f" (dbt's log: {invocation.log_path / 'dbt.log'})")
+        raise _failed(invocation, command, failures)
     return len(result.result or [])
+
+
+def _failed(invocation: DbtInvocation, command: str, said: list[str]) -> DbtRunError:
+    return DbtRunError(f"dbt {command} (target {invocation.target}) failed: " + "; ".join(said[:5])
+                       + f" (dbt's log: {invocation.log_path / 'dbt.log'})")
 
 
 def run_dbt_process(invocation: DbtInvocation, command: str, env: Mapping[str, str],
@@ -60,7 +63,6 @@ def run_dbt_process(invocation: DbtInvocation, command: str, env: Mapping[str, s
     if finished.returncode != 0:
         failures = [f"{r['unique_id'].split('.')[-1]} ({r['status']}): {(r.get('message') or '').strip()[:200]}"
                     for r in ran if r["status"] in ("error", "fail")]
-        said = failures or [line for line in finished.stdout.splitlines() if line.strip()][-5:]
-        raise DbtRunError(f"dbt {command} (target {invocation.target}) failed: " + "; ".join(said[:5])
-                          + f" (dbt's log: {invocation.log_path / 'dbt.log'})")
+        raise _failed(invocation, command, failures or [line for line in finished.stdout.splitlines()
+                                                         if line.strip()][-5:])
     return len(ran)

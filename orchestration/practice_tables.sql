@@ -1,5 +1,5 @@
--- The tables and views of the attached warehouse (catalog $1) in the schemas $2, and whether each has a
--- practice_id column: a practice-scoped connection keeps only those that have one.
+-- The tables and views of the attached catalog $1 in the schemas $2, and whether each has a practice_id column:
+-- one practice's slice keeps those rows of the ones that have it (orchestration/practice_slice.py).
 select
     table_schema,
     table_name,
