@@ -340,7 +340,7 @@ def _stages(console: Console, started: float, title: str) -> Iterator[Callable[[
 
 def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: bool = False,
            key: WarehouseKey | None = None, warehouse_only: bool = False, engine: str = "duckdb",
-           practice_id: str = "default") -> None:
+           practice_id: str = "default", spark=None) -> None:
     from orchestration.build import BuildError, run_build
     from orchestration.environments import environment_name
 
@@ -349,7 +349,8 @@ def _build(paths: LanternPaths, as_of: date | None, console: Console, retrain: b
     with _stages(console, started, "building") as stage:
         try:
             summary = run_build(paths, environment_name(os.environ), as_of=as_of, stage=stage, retrain=retrain,
-                                key=key, warehouse_only=warehouse_only, engine=engine, practice_id=practice_id)
+                                key=key, warehouse_only=warehouse_only, engine=engine, practice_id=practice_id,
+                                spark=spark)
         except BuildError as error:
             _fail(str(error), code=1)
     table = Table(title=f"Warehouse {paths.warehouse}" + (" (encrypted)" if key is not None else ""))
@@ -401,6 +402,29 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+SparkMasterOption = Annotated[str | None, typer.Option(
+    "--spark-master", metavar="URL", help="With --engine spark: the Spark master, local[2] (this machine's two cores) "
+                                          "unless given; spark://host:7077, k8s://https://host:443 or yarn for a "
+                                          "cluster (docs/scaling.md).")]
+SparkConfOption = Annotated[list[str] | None, typer.Option(
+    "--spark-conf", metavar="KEY=VALUE", help="With --engine spark: a Spark setting, as spark-submit's --conf takes "
+                                              "it (repeatable), e.g. spark.executor.instances=8.")]
+
+
+def _spark_settings(engine: Engine, folder: Path, master: str | None, conf: list[str] | None):
+    """The Spark session's settings from the command line (orchestration.spark.settings), None on DuckDB."""
+    from orchestration.spark.settings import SparkSettingsError, cluster_settings
+
+    if engine != Engine.spark:
+        if master is not None or conf:
+            _fail("--spark-master and --spark-conf apply to --engine spark only")
+        return None
+    try:
+        return cluster_settings(folder, master, conf or [])
+    except SparkSettingsError as error:
+        _fail(str(error))
+
+
 @app.command()
 def build(
     ctx: typer.Context,
@@ -428,13 +452,16 @@ def build(
     practice_id: Annotated[str, typer.Option(
         help="The practice's id in the Parquet raw layer (<home>/raw/<table>/practice=<id>/...): letters, digits, "
              "'.', '_' and '-'.")] = "default",
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
     """Load every delivery of a landing zone, build the warehouse, mine it, score the claims' denial risk and forecast
     cash (the whole asset graph, in-process); encrypted when there is a warehouse key."""
     paths = _paths(ctx, landing=landing, warehouse=warehouse, config=config)
+    spark = _spark_settings(engine, paths.spark, spark_master, spark_conf)
     _build(paths, as_of.date() if as_of else None, Console(), retrain=retrain,
            key=_warehouse_key(paths, warehouse_key_file), warehouse_only=warehouse_only, engine=engine.value,
-           practice_id=practice_id)
+           practice_id=practice_id, spark=spark)
 
 
 network_app = typer.Typer(help="A network of practices built as one warehouse (docs/scaling.md).", no_args_is_help=True)
@@ -459,6 +486,8 @@ def network_build(
     warehouse_only: Annotated[bool, typer.Option(
         "--warehouse-only", help="Stop after the warehouse: no mining, denial risk or cash forecast.")] = False,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train a new denial model for each practice.")] = False,
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
     """Load every practice of a network file, publish them to one Parquet raw layer and build the warehouse of all
     of them at once; on DuckDB, then mine, score denial risk and forecast cash for each practice, in parallel (on
@@ -474,14 +503,15 @@ def network_build(
     except NetworkFileError as error:
         _fail(str(error), code=2)
     home = (network_home or root.home / "networks" / network_file.stem).expanduser().resolve()
+    spark = _spark_settings(engine, home / "spark", spark_master, spark_conf)
     prepare_dagster_home(LanternPaths.resolve(home=home), os.environ)
     console = Console()
     started = time.perf_counter()
     with _stages(console, started, "building the network") as stage:
         try:
             summary = build_network(network, home, environment_name(os.environ), engine.value,
-                                    as_of.date() if as_of else None, warehouse_only=warehouse_only,
-                                    retrain=retrain, announce=stage)
+                                    as_of.date() if as_of else None, spark=spark,
+                                    warehouse_only=warehouse_only, retrain=retrain, announce=stage)
         except BuildError as error:
             _fail(str(error), code=1)
     table = Table(title=f"Network {network_file.name}: {len(network.practices)} practices, built on {engine.value}")

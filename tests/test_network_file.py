@@ -64,3 +64,19 @@ def test_lantern_network_build_refuses_a_bad_file_before_loading_anything(tmp_pa
     assert result.exit_code == 2
     assert "practice[1].landing: is required, as a string" in result.output
     assert not (tmp_path / "home" / "networks").exists()
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--spark-master", "spark://head:7077"], "Error: --spark-master and --spark-conf apply to --engine spark only"),
+    (["--engine", "spark", "--spark-conf", "executor.memory=8g"],
+     "Error: --spark-conf 'executor.memory=8g': expected spark.<name>=<value>"),
+])
+def test_lantern_network_build_refuses_a_spark_option_it_cannot_use_before_loading(tmp_path: Path, options,
+                                                                                  message) -> None:
+    path = tmp_path / "network.toml"
+    path.write_text("[[practice]]\nid = 'a'\nlanding = 'a'\n")
+    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "network", "build", str(path), *options],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert not (tmp_path / "home" / "networks").exists()

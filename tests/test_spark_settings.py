@@ -11,7 +11,8 @@ from orchestration.spark.dbt_build import phases
 from orchestration.warehouse.dbt_invocation import DbtInvocation
 from orchestration.spark.notes import spark_ddl
 from orchestration.spark.raw_tables import raw_table_columns, register_raw_sql, spark_type
-from orchestration.spark.settings import LOG4J, SparkSettings, spark_conf
+from orchestration.spark.settings import (LOG4J, SparkSettings, SparkSettingsError, cluster_settings, parse_spark_conf,
+                                         spark_conf)
 
 
 def test_the_configuration_keeps_the_catalog_and_tables_under_the_folder_and_instants_in_utc(tmp_path: Path) -> None:
@@ -107,3 +108,31 @@ def test_the_payer_rules_columns_spark_reads_are_those_the_loader_creates() -> N
         con.execute(create.read_text())
         created = [(name, kind) for name, kind, *_ in con.execute("describe raw.practice_payer_rules").fetchall()]
     assert created == [(c.name, c.type) for c in PAYER_RULES_COLUMNS]
+
+
+def test_the_command_line_s_master_and_settings_reach_the_session(tmp_path: Path) -> None:
+    settings = cluster_settings(tmp_path / "spark", "k8s://https://10.0.0.1:443",
+                                ["spark.executor.instances=8", "spark.kubernetes.namespace=lantern",
+                                 "spark.executor.instances=12", "spark.hadoop.hive.metastore.uris=thrift://meta:9083"])
+    conf = spark_conf(settings)
+    assert conf["spark.master"] == "k8s://https://10.0.0.1:443"
+    # the last of a repeated key wins, as with spark-submit's --conf; a value may itself hold '='
+    assert (conf["spark.executor.instances"], conf["spark.kubernetes.namespace"]) == ("12", "lantern")
+    assert conf["spark.hadoop.hive.metastore.uris"] == "thrift://meta:9083"
+    assert parse_spark_conf(["spark.driver.extraClassPath=a=b"]) == {"spark.driver.extraClassPath": "a=b"}
+    assert spark_conf(cluster_settings(tmp_path, None, []))["spark.master"] == "local[2]"
+
+
+@pytest.mark.parametrize(("master", "conf", "message"), [
+    ("mesos://head:5050", [], "--spark-master 'mesos://head:5050': expected local[N], spark://host:port"),
+    (None, ["executor.memory=8g"], "--spark-conf 'executor.memory=8g': expected spark.<name>=<value>"),
+    (None, ["spark.executor.memory"], "--spark-conf 'spark.executor.memory': expected spark.<name>=<value>"),
+    (None, ["spark.sql.session.timeZone=America/Chicago"],
+     "--spark-conf 'spark.sql.session.timeZone=America/Chicago': Lantern sets spark.sql.session.timeZone itself "
+     "(instants are UTC inside the warehouse"),
+    (None, ["spark.sql.warehouse.dir=s3a://bucket/w"], "put --home (or --network-home) on a volume the driver"),
+])
+def test_a_spark_option_lantern_cannot_use_is_refused_with_its_value(tmp_path: Path, master, conf, message) -> None:
+    with pytest.raises(SparkSettingsError) as refused:
+        cluster_settings(tmp_path, master, conf)
+    assert message in str(refused.value)

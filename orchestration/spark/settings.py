@@ -61,3 +61,47 @@ def spark_conf(settings: SparkSettings) -> dict[str, str]:
         conf["spark.driver.host"] = "127.0.0.1"
     conf.update(settings.extra)
     return conf
+
+
+# spark-submit's master URLs (Spark 4 has no Mesos): one machine, a standalone cluster, Kubernetes, YARN.
+MASTER_PREFIXES = ("local", "spark://", "k8s://", "yarn")
+
+
+# Settings the warehouse's numbers or Lantern's reading of them depend on: not a cluster's to change.
+FIXED = {
+    "spark.sql.warehouse.dir": "the tables are read back from <home>/spark/warehouse: put --home (or --network-home) "
+                               "on a volume the driver and the executors share",
+    "spark.sql.session.timeZone": "instants are UTC inside the warehouse, as on DuckDB",
+    "spark.sql.ansi.enabled": "a bad cast or an overflow must be an error, not a silent null",
+    "spark.sql.parquet.outputTimestampType": "DuckDB reads TIMESTAMP_MICROS back as instants",
+}
+
+
+class SparkSettingsError(ValueError):
+    """A Spark option on the command line that Lantern cannot use; the message names the option and the value."""
+
+
+def parse_spark_conf(pairs: list[str]) -> dict[str, str]:
+    """`--spark-conf KEY=VALUE` options, as spark-submit's `--conf` takes them, as a dict; the last of a repeated key
+    wins, as in spark-submit."""
+    conf = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        key = key.strip()
+        if not separator or not key.startswith("spark.") or key == "spark.":
+            raise SparkSettingsError(f"--spark-conf {pair!r}: expected spark.<name>=<value>, for example "
+                                     "spark.executor.memory=8g")
+        if key in FIXED:
+            raise SparkSettingsError(f"--spark-conf {pair!r}: Lantern sets {key} itself ({FIXED[key]})")
+        conf[key] = value
+    return conf
+
+
+def cluster_settings(folder: Path, master: str | None, conf: list[str]) -> SparkSettings:
+    """The settings for a Spark warehouse kept in `folder`, with the command line's master URL and extra
+    configuration; `local[2]` and the defaults when neither is given."""
+    if master is not None and not master.startswith(MASTER_PREFIXES):
+        raise SparkSettingsError(f"--spark-master {master!r}: expected local[N], spark://host:port, "
+                                 "k8s://https://host:port or yarn")
+    options = {"master": master} if master is not None else {}
+    return SparkSettings.under(folder, extra=parse_spark_conf(conf), **options)
