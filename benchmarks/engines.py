@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/engines.py                                   # 50, 200 and 1,000 clinicians x 36 months
     .venv/bin/python benchmarks/engines.py --clinicians 10 --months 12 --keep /tmp/engines
+    .venv/bin/python benchmarks/engines.py --clinicians 1000 --practices 5                # a network of 5 x 200
 
 Per size, in fresh processes: the demo practice is generated (not timed with the builds); `lantern build
 --warehouse-only` loads it (extraction, contracts, the Parquet raw layer) and builds every dbt model on DuckDB; then
@@ -9,6 +10,12 @@ the same dbt project is built on Spark from that Parquet raw layer (orchestratio
 Spark session's start, the dbt phases, the note mart). Memory is the peak of the process and all its children
 (dbt's, Spark's JVM and Python workers), as proportional set sizes, sampled every 0.5 s. Last, the marts of both are
 compared table by table (orchestration.warehouse_compare): the figures are only worth printing if the two warehouses are the same.
+
+With --practices N, a size is a network of N practices of clinicians/N each (seeds 7, 8, ...; their ids collide, as
+real practices' do), generated two at a time, and DuckDB's stage is `lantern network build --warehouse-only` (each
+practice loaded into its own loader warehouse and published to the one Parquet raw layer, then dbt over all of them);
+Spark builds from that raw layer as before. The generator holds a whole practice in memory before writing it (about
+14 KB a claim, docs/benchmarks.md), so one 1,000-clinician practice would need some 38 GB: more than this machine has.
 """
 
 from __future__ import annotations
@@ -59,15 +66,55 @@ class PeakMemory:
         self._thread.join()
 
 
-def _generate(clinicians: int, months: int, folder: str, queue) -> None:
+def _generate_network(clinicians: int, months: int, practices: int, folder: str) -> dict:
+    """`practices` practices of clinicians/practices each, two generated at a time, and the network file naming them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [f"p{number:02d}" for number in range(1, practices + 1)]
+
+    def one(number: int) -> dict:
+        return in_fresh_process(_generate_practice, clinicians // practices, months, 7 + number,
+                                str(Path(folder) / "landings" / ids[number]))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        generated = list(pool.map(one, range(practices)))
+    (Path(folder) / "network.toml").write_text("".join(
+        f'[[practice]]\nid = "{practice}"\nlanding = "landings/{practice}/landing"\n'
+        f'config = "landings/{practice}/config/practice.toml"\n\n' for practice in ids))
+    return {"claims": sum(g["claims"] for g in generated), "generate_s": time.perf_counter() - started}
+
+
+def _generate_practice(clinicians: int, months: int, seed: int, folder: str, queue) -> None:
     from synthetic.config import GeneratorConfig
     from synthetic.generate import generate
 
     started = time.perf_counter()
-    summary = generate(GeneratorConfig(clinicians=clinicians, months=months, seed=7, start=date(2023, 1, 1)),
+    summary = generate(GeneratorConfig(clinicians=clinicians, months=months, seed=seed, start=date(2023, 1, 1)),
                        Path(folder) / "landing", Path(folder) / "truth",
                        practice_config=Path(folder) / "config" / "practice.toml")
     queue.put({"claims": summary.counts["claims"], "generate_s": time.perf_counter() - started})
+
+
+def _duckdb_network(folder: str, queue) -> None:
+    from orchestration.cli import opt_out_of_usage_stats, prepare_dagster_home
+    from orchestration.network.build import build_network
+    from orchestration.network.network_file import read_network
+    from orchestration.paths import LanternPaths
+
+    home = Path(folder)
+    opt_out_of_usage_stats(os.environ)
+    prepare_dagster_home(LanternPaths.resolve(home=home), os.environ)
+    network = read_network(home / "network.toml")
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        summary = build_network(network, home, "ci", "duckdb", warehouse_only=True)
+    loads = sum(seconds for stage, seconds in summary.seconds.items() if stage.startswith("load "))
+    queue.put({"wall_s": time.perf_counter() - started, "peak_mb": memory.peak_mb,
+               "stages_s": {"load": loads, "dbt": summary.seconds["warehouse"]},
+               "load_s_by_practice": {k.removeprefix("load "): v for k, v in summary.seconds.items()
+                                      if k.startswith("load ")},
+               "raw_rows": sum(sum(p.loaded.values()) for p in summary.practices.values())})
 
 
 def _duckdb(folder: str, queue) -> None:
@@ -117,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clinicians", type=int, nargs="+", default=[50, 200, 1000])
     parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--practices", type=int, default=1,
+                        help="build each size as a network of this many practices (lantern network build)")
     parser.add_argument("--keep", type=Path, help="work under this folder and keep it (default: a temp folder)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -124,12 +173,19 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for clinicians in args.clinicians:
-            folder = root / f"c{clinicians}_m{args.months}"
+            folder = root / f"c{clinicians}_m{args.months}" / (f"n{args.practices}" if args.practices > 1 else "")
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-            result = {"clinicians": clinicians, "months": args.months,
-                      **in_fresh_process(_generate, clinicians, args.months, str(folder))}
-            result["duckdb"] = in_fresh_process(_duckdb, str(folder))
+            result = {"clinicians": clinicians, "months": args.months, "practices": args.practices}
+            if args.practices > 1:
+                result.update(_generate_network(clinicians, args.months, args.practices, str(folder)))
+                print(f"{clinicians:>5} clinicians x {args.months} months in {args.practices} practices: "
+                      f"{result['claims']:,} claims generated in {result['generate_s']:.0f} s", flush=True)
+                result["duckdb"] = in_fresh_process(_duckdb_network, str(folder))
+            else:
+                result.update(in_fresh_process(_generate_practice, clinicians, args.months, 7, str(folder)))
+                result["duckdb"] = in_fresh_process(_duckdb, str(folder))
+            print(f"      DuckDB done: {result['duckdb']['wall_s']:.0f} s", flush=True)
             result["spark"] = in_fresh_process(_spark, str(folder))
             result["comparison"] = in_fresh_process(_compare, str(folder))
             results.append(result)
