@@ -12,6 +12,7 @@ instance under DAGSTER_HOME, so `dagster dev` shows them afterwards.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,14 +133,16 @@ def run_build(paths: LanternPaths, environment: str = "local", as_of: date | Non
     `warehouse_only` stops after dbt: no mining, denial risk or cash forecast, whose marts keep what the last full
     build wrote. Either way the loaded raw layer is published as Parquet under `paths.raw_parquet` as the
     practice `practice_id`. With `engine` "spark", dbt builds the warehouse on Spark from that Parquet (under
-    `paths.spark`, or where `spark` says) and the build stops there: mining and the models run on DuckDB only."""
+    `paths.spark`, or where `spark` says); the steps after it run on the practice's rows copied into
+    `paths.warehouse`, and their tables go back into Spark's marts (orchestration.spark.step_tables)."""
     if engine not in ENGINES:
         raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     announce = stage or (lambda text: None)
     summary = BuildSummary()
     instance, resources = load_practice(paths, environment, practice_id, paths.raw_parquet, summary, key, announce)
     if engine == "spark":
-        return _build_on_spark(paths, summary, key, as_of, spark or SparkSettings.under(paths.spark), announce)
+        return _build_on_spark(paths, summary, key, as_of, spark or SparkSettings.under(paths.spark), announce,
+                               practice_id, None if warehouse_only else (instance, resources, retrain))
 
     started = time.perf_counter()
     announce("building the warehouse (dbt)")
@@ -199,17 +202,43 @@ def run_later_steps(paths: LanternPaths, instance: DagsterInstance, resources: d
 
 
 def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKey | None, as_of: date | None,
-                    settings: SparkSettings, announce: Stage) -> BuildSummary:
+                    settings: SparkSettings, announce: Stage, practice_id: str,
+                    later: tuple[DagsterInstance, dict, bool] | None) -> BuildSummary:
+    """dbt on Spark; then, unless `later` is None, the practice's rows of Spark's dbt schemas copied into its
+    warehouse, the later steps run on it (with `later`'s Dagster instance, resources and retrain flag) and their
+    tables written into Spark's marts, while the session is still up."""
+    from orchestration.network.practice_steps import PracticeSteps, copy_practice_slice, export_step_tables, step_files
     from orchestration.spark.build import build_on_spark
     from orchestration.spark.session import SparkUnavailable
+    from orchestration.spark.step_tables import parquet_warehouse, register_step_tables
     from orchestration.warehouse.dbt_invocation import DbtRunError
 
+    def steps(spark) -> None:
+        instance, resources, retrain = later
+        started = time.perf_counter()
+        announce(f"copying practice {practice_id}'s tables from Spark into {paths.warehouse}")
+        source = parquet_warehouse(spark, settings.warehouse_dir, paths.spark / "views")
+        with connect(paths.warehouse, key) as con:
+            copy_practice_slice(con, source, practice_id)
+        summary.seconds["copy_from_spark"] = time.perf_counter() - started
+        run_later_steps(paths, instance, resources, summary, retrain, key, announce)
+        started = time.perf_counter()
+        announce("writing mining's, the denial risk's and the forecast's tables into Spark's marts")
+        steps_dir = paths.spark / "steps"
+        shutil.rmtree(steps_dir, ignore_errors=True)
+        with connect(paths.warehouse, key, read_only=True) as con:
+            tables = export_step_tables(con, practice_id, steps_dir)
+        register_step_tables(spark, step_files(steps_dir, [PracticeSteps(practice_id, "", [], [], tables)]))
+        summary.seconds["steps_to_spark"] = time.perf_counter() - started
+
     try:
-        spark_summary = build_on_spark(paths.raw_parquet, settings, DBT_PROJECT_DIR, paths.spark, as_of, announce)
+        spark_summary = build_on_spark(paths.raw_parquet, settings, DBT_PROJECT_DIR, paths.spark, as_of, announce,
+                                       then=None if later is None else steps)
     except (DbtRunError, SparkUnavailable) as error:
         raise BuildError(str(error)) from None
     summary.seconds.update(spark_summary.seconds)
-    summarize(paths, summary, key, later_steps=False)
+    if later is None:
+        summarize(paths, summary, key, later_steps=False)
     summary.tables = spark_mart_rows(settings.warehouse_dir)
     return summary
 

@@ -446,8 +446,9 @@ def build(
         "--warehouse-only", help="Load the deliveries and build the warehouse (dbt), then stop: no mining, denial "
                                  "risk or cash forecast; their marts keep what the last full build wrote.")] = False,
     engine: Annotated[Engine, typer.Option(
-        help="Where dbt builds the warehouse: duckdb (the warehouse file), or spark (a local Spark session "
-             "building the same dbt project from the Parquet raw layer into <home>/spark; then it stops: "
+        help="Where dbt builds the warehouse: duckdb (the warehouse file), or spark (a Spark session building the "
+             "same dbt project from the Parquet raw layer into <home>/spark; mining and the models then run on "
+             "the practice's rows copied into the warehouse file, and their tables go back to Spark: "
              "docs/scaling.md).")] = Engine.duckdb,
     practice_id: Annotated[str, typer.Option(
         help="The practice's id in the Parquet raw layer (<home>/raw/<table>/practice=<id>/...): letters, digits, "
@@ -490,8 +491,7 @@ def network_build(
     spark_conf: SparkConfOption = None,
 ) -> None:
     """Load every practice of a network file, publish them to one Parquet raw layer and build the warehouse of all
-    of them at once; on DuckDB, then mine, score denial risk and forecast cash for each practice, in parallel (on
-    Spark the build stops after the warehouse)."""
+    of them at once; then mine, score denial risk and forecast cash for each practice, in parallel."""
     from orchestration.build import BuildError
     from orchestration.environments import environment_name
     from orchestration.network.build import build_network
@@ -525,7 +525,7 @@ def network_build(
                       f"{sum(loaded.quarantined.values()):,}", f"{claims:,}", f"{sessions:,}", f"{referrals:,}")
     console.print(table)
     for steps in summary.steps:
-        console.print(f"{steps.practice_id}: denial model {steps.model}; cash forecast "
+        console.print(f"{steps.practice_id}: denial risk: {steps.model}; cash forecast: "
                       f"{'; '.join(steps.forecast) or 'made'}", highlight=False, soft_wrap=True)
     where = home / "warehouse.duckdb" if engine == Engine.duckdb else home / "spark" / "warehouse"
     console.print(f"{summary.dbt_nodes} dbt models and tests; the marts are in {where}, each row with its "

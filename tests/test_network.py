@@ -6,7 +6,8 @@ R0000001..., and share payer ids. A join, window or grouping that forgot practic
 - every mart of the network, read for one practice, is that practice's own single build (`lantern build
   --practice-id north`), row for row and value for value;
 - the tiny practice's slice holds the hand-worked figures of tests/test_tiny_landing_exact.py;
-- Spark's marts are DuckDB's, table by table (money to the cent, doubles to the last bit);
+- Spark's marts are DuckDB's, table by table (money to the cent, doubles to the last bit), mining's, the denial
+  risk's and the forecast's among them;
 - the directly-follows graph in SQL is mining.dfg's process map, per practice and case type;
 - mining, denial risk and the cash forecast, run per practice after the network's dbt build, give north the
   tables of its own build.
@@ -125,7 +126,7 @@ def test_each_practice_is_mined_scored_and_forecast_as_its_own_build_would(netwo
                 assert con.execute(f"select count(*) from ({left} except all {right})").fetchone()[0] == 0, table
         practices = con.execute("select distinct practice_id from net.marts.mining_dfg order by 1").fetchall()
     assert [p for (p,) in practices] == list(PRACTICES)
-    assert "north: denial model" in network["duckdb_output"]
+    assert "north: denial risk: model v0001 trained, checked and promoted" in network["duckdb_output"]
 
 
 def test_the_tiny_practice_keeps_its_hand_worked_figures_in_the_network(network: dict) -> None:
@@ -138,11 +139,23 @@ def test_the_tiny_practice_keeps_its_hand_worked_figures_in_the_network(network:
 
 
 def test_every_mart_of_the_network_is_the_same_on_spark_as_on_duckdb(network: dict, tmp_path: Path) -> None:
+    """dbt's marts, and those of the steps after it (run per practice on each engine's tables, then written back
+    into Spark's warehouse by Spark): the same tables, rows and values."""
     home = network["home"]
     copied = copy_to_duckdb(home / "spark" / "warehouse", tmp_path / "spark_marts.duckdb")
-    assert copied == [f"marts.{name}" for name in MARTS]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        on_duckdb = [f"marts.{name}" for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+    assert copied == on_duckdb
+    steps = sorted(set(copied) - {f"marts.{name}" for name in MARTS})
+    assert {"marts.mining_dfg", "marts.mining_variants", "marts.claim_denial_risk", "marts.cash_forecast"} <= \
+        set(steps), steps
     assert compare_warehouses(home / "warehouse.duckdb", tmp_path / "spark_marts.duckdb", ("marts",),
                               tables=copied) == []
+    with duckdb.connect(str(tmp_path / "spark_marts.duckdb"), read_only=True) as con:
+        scored = dict(con.execute("select practice_id, count(*) from marts.claim_denial_risk group by 1").fetchall())
+    assert scored["north"] > 1000  # its claims and unbilled sessions: there was something to compare
+    assert "north: denial risk: model v0001 reused" in network["spark_output"]  # trained by the DuckDB build
 
 
 def test_the_directly_follows_graph_in_sql_is_mining_dfgs_process_map_per_practice(network: dict) -> None:

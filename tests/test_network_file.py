@@ -80,3 +80,18 @@ def test_lantern_network_build_refuses_a_spark_option_it_cannot_use_before_loadi
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
     assert not (tmp_path / "home" / "networks").exists()
+
+
+def test_a_practice_that_cannot_be_loaded_stops_the_network_build_with_its_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Practices load in a pool of processes (orchestration.network.practice_loads): a worker's error reaches the
+    command line as the build's, and nothing is built after it."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))  # the build points it at its home: put back after
+    path = tmp_path / "network.toml"
+    path.write_text("[[practice]]\nid = 'gone'\nlanding = 'gone/landing'\n")
+    home = tmp_path / "network_home"
+    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "network", "build", str(path),
+                                      "--network-home", str(home)], env={"COLUMNS": "300"})
+    assert result.exit_code == 1, result.output
+    assert f"landing zone not found: {tmp_path / 'gone' / 'landing'}" in " ".join(result.output.split())
+    assert not (home / "warehouse.duckdb").exists()

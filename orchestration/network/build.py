@@ -3,8 +3,8 @@ the warehouse of all of them built at once by dbt, on DuckDB (views over the Par
 
 Under the network's home: practices/<id>/ (each practice's loader warehouse, its ledger and quarantine),
 raw/ (the Parquet raw layer, a partition per practice), warehouse.duckdb (DuckDB's marts) or spark/ (Spark's).
-The build stops after the warehouse, as `lantern build --engine spark` does: mining and the models run per
-practice (docs/scaling.md).
+Then, on either engine, mining, the denial model and the cash forecast run per practice, in parallel
+(orchestration.network.practice_steps), and their tables join the network's marts (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.build import ENGINES, BuildError, BuildSummary, load_practice, summarize
+from orchestration.build import ENGINES, BuildError, BuildSummary
 from orchestration.network.network_file import Network, NetworkPractice
+from orchestration.network.practice_loads import load_practices
+from orchestration.network.practice_steps import Source, run_network_steps, step_files, write_step_tables
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.raw_parquet.duckdb_views import create_raw_views
@@ -55,30 +57,34 @@ def practice_paths_of(home: Path, practice_id: str) -> LanternPaths:
 def build_network(network: Network, home: Path, environment: str = "local", engine: str = "duckdb",
                   as_of: date | None = None, spark: SparkSettings | None = None, warehouse_only: bool = False,
                   retrain: bool = False, announce: Callable[[str], None] = lambda text: None) -> NetworkSummary:
-    """Load and publish every practice, build the network's warehouse; on DuckDB, unless `warehouse_only`, then mine,
-    score and forecast each practice in parallel (orchestration.network.practice_steps). Spark's build stops after
-    the warehouse."""
+    """Load and publish every practice in parallel (orchestration.network.practice_loads), build the network's
+    warehouse; then, unless `warehouse_only`, mine, score and forecast each practice in parallel
+    (orchestration.network.practice_steps)."""
     if engine not in ENGINES:
         raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     summary = NetworkSummary()
     raw_root = home / "raw"
-    for number, practice in enumerate(network.practices, start=1):
-        started = time.perf_counter()
-        paths = practice_paths(home, practice)
-        loaded = BuildSummary()
-
-        def say(text: str, prefix: str = f"[{number}/{len(network.practices)} {practice.practice_id}] ") -> None:
-            announce(prefix + text)
-
-        load_practice(paths, environment, practice.practice_id, raw_root, loaded, announce=say)
-        summarize(paths, loaded, None, later_steps=False)
-        loaded.tables = []  # the practice's loader warehouse has no marts: the network's has
-        summary.practices[practice.practice_id] = loaded
-        summary.seconds[f"load {practice.practice_id}"] = time.perf_counter() - started
+    announce(f"loading {len(network.practices)} practices, "
+             f"{min(os.cpu_count() or 1, len(network.practices))} at a time")
+    for load in load_practices(home, network.practices, environment, raw_root, announce=announce):
+        summary.practices[load.practice_id] = load.summary
+        summary.seconds[f"load {load.practice_id}"] = load.seconds
     # a practice taken out of the network file leaves the warehouse with its rows
     summary.removed_practices = remove_other_practices(raw_root, {p.practice_id for p in network.practices})
     for practice_id in summary.removed_practices:
         announce(f"practice {practice_id} is no longer in {network.path}: its raw rows were removed")
+
+    practice_ids = [p.practice_id for p in network.practices]
+
+    def run_steps(source: Source, steps_dir: Path) -> dict[str, list[Path]]:
+        """Every practice's steps after dbt; their tables' files, by table."""
+        started = time.perf_counter()
+        announce(f"mining, scoring denial risk and forecasting cash for each practice, "
+                 f"{min(os.cpu_count() or 1, len(practice_ids))} at a time")
+        summary.steps = run_network_steps(home, practice_ids, source, steps_dir, environment, retrain,
+                                          announce=announce)
+        summary.seconds["practice_steps"] = time.perf_counter() - started
+        return step_files(steps_dir, summary.steps)
 
     started = time.perf_counter()
     if engine == "duckdb":
@@ -87,26 +93,29 @@ def build_network(network: Network, home: Path, environment: str = "local", engi
         summary.rows_by_practice = _rows_by_practice_duckdb(home / "warehouse.duckdb")
         summary.seconds["warehouse"] = time.perf_counter() - started
         if not warehouse_only:
-            from orchestration.network.practice_steps import run_network_steps
-
-            started = time.perf_counter()
-            announce(f"mining, scoring denial risk and forecasting cash for each practice, "
-                     f"{min(os.cpu_count() or 1, len(network.practices))} at a time")
-            summary.steps = run_network_steps(home, [p.practice_id for p in network.practices], environment,
-                                              retrain, announce=announce)
-            summary.seconds["practice_steps"] = time.perf_counter() - started
+            write_step_tables(home / "warehouse.duckdb", run_steps(home / "warehouse.duckdb", home / "steps"))
         return summary
     from orchestration.spark.build import build_on_spark
     from orchestration.spark.session import SparkUnavailable
+    from orchestration.spark.step_tables import parquet_warehouse, register_step_tables
 
     settings = spark or SparkSettings.under(home / "spark")
+
+    def steps_on_spark(session) -> None:
+        summary.seconds["warehouse"] = time.perf_counter() - started
+        source = parquet_warehouse(session, settings.warehouse_dir, home / "spark" / "views")
+        files = run_steps(source, home / "spark" / "steps")
+        announce("writing the practices' mining, denial-risk and forecast tables into Spark's marts")
+        register_step_tables(session, files)
+
     try:
-        built = build_on_spark(raw_root, settings, DBT_PROJECT_DIR, home / "spark", as_of, announce)
+        built = build_on_spark(raw_root, settings, DBT_PROJECT_DIR, home / "spark", as_of, announce,
+                               then=None if warehouse_only else steps_on_spark)
     except (DbtRunError, SparkUnavailable) as error:
         raise BuildError(str(error)) from None
     summary.dbt_nodes = built.dbt_nodes
     summary.rows_by_practice = _rows_by_practice_spark(settings.warehouse_dir)
-    summary.seconds["warehouse"] = time.perf_counter() - started
+    summary.seconds.setdefault("warehouse", time.perf_counter() - started)
     return summary
 
 

@@ -1,5 +1,5 @@
-"""After a network's warehouse is built on DuckDB: mining, the denial model and the cash forecast, per practice, in
-parallel processes.
+"""After a network's warehouse is built, on DuckDB or on Spark: mining, the denial model and the cash forecast, per
+practice, in parallel processes.
 
 Why per practice, and not one LightGBM over the network through Dask or one Spark job of Prophet fits: a
 practice's model is trained, checked and promoted on its own history (its payers' rules, its clinicians, its
@@ -8,30 +8,48 @@ log is mined alone. Each practice's work is the single-practice pipeline, unchan
 numbers as `lantern build` for that practice), and practices are independent: a process pool runs them side by
 side, as many at once as there are cores, and on a cluster the same unit of work is one job per practice.
 
-Each worker copies its practice's rows of the network's dbt schemas into the practice's own warehouse
-(`practices/<id>/warehouse.duckdb`, which already holds its raw layer), so that it is a single practice's
-warehouse, runs `orchestration.build.run_later_steps` on it, and hands back the tables those steps wrote; the
-parent writes them into the network's warehouse with their practice_id.
+Each worker copies its practice's rows of the network's dbt schemas (from the network's DuckDB file, or from
+Spark's Parquet files) into the practice's own warehouse (`practices/<id>/warehouse.duckdb`, which already holds
+its raw layer), so that it is a single practice's warehouse, runs `orchestration.build.run_later_steps` on it, and
+writes the tables those steps made as Parquet, `<steps>/<table>/<practice id>.parquet` with their practice_id. The
+network's tables are then the union of those files: written into DuckDB's warehouse here (`write_step_tables`), or
+by Spark into its own (orchestration.spark.step_tables). No table goes through a Python process whole.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from orchestration.practice_slice import slice_practice
+from orchestration.raw_parquet.publish import check_name
 
-SQL = Path(__file__).with_name
 DBT_SCHEMAS = ("seeds", "staging", "intermediate", "marts")
-# what the later steps write: mining's marts (not its working pairs), the denial risk and the cash forecast
-STEP_TABLES_SQL = "step_tables.sql"
+# What the steps after dbt write into marts: mining's tables (not its working pairs), the denial risk and the cash
+# forecast's. A table of theirs that no practice wrote this time is dropped from the network's warehouse.
+STEP_TABLES = ("claim_denial_risk", "cash_forecast", "cash_forecast_backtest", "cash_forecast_accuracy")
+
+
+def is_step_table(name: str) -> bool:
+    return name in STEP_TABLES or (name.startswith("mining_") and not name.startswith("mining_pairs_"))
+
+
+@dataclass(frozen=True)
+class ParquetWarehouse:
+    """A warehouse kept as folders of Parquet files (Spark's): each table's folder by "schema.table"."""
+
+    folders: dict[str, Path]
+
+
+# the network's dbt schemas: DuckDB's warehouse file, or Spark's tables as Parquet
+Source = Path | ParquetWarehouse
 
 
 @dataclass(frozen=True)
@@ -40,20 +58,57 @@ class PracticeSteps:
     model: str  # what the denial-model step did
     forecast: list[str]
     mining: list[str]
-    tables: dict[str, pa.Table]  # marts.<name> -> its rows, practice_id first
+    tables: list[str]  # the marts the steps wrote, each in <steps>/<table>/<practice id>.parquet
 
 
-def copy_practice_slice(network_warehouse: Path, practice_warehouse: Path, practice_id: str) -> int:
-    """Replace the dbt schemas of `practice_warehouse` with `practice_id`'s rows of the network's (seeds whole);
-    the number of tables copied."""
-    with duckdb.connect(str(practice_warehouse)) as con:
-        con.execute(f"attach '{_literal(network_warehouse)}' as network (read_only)")
-        copied = slice_practice(con, "network", practice_id, DBT_SCHEMAS, "table")
+def copy_practice_slice(con: duckdb.DuckDBPyConnection, source: Source, practice_id: str) -> int:
+    """Replace the dbt schemas of the practice's warehouse (`con`) with `practice_id`'s rows of the network's
+    (seeds whole); the number of tables copied."""
+    if isinstance(source, ParquetWarehouse):
+        con.execute("attach ':memory:' as network")
+        for name, folder in sorted(source.folders.items()):
+            schema, table = name.split(".", 1)
+            con.execute(f'create schema if not exists network."{schema}"')
+            # views over the files: the practice's rows are read from them once, by the slice below
+            con.execute(f"create view network.\"{schema}\".\"{table}\" as select * from "
+                        f"read_parquet('{_literal(folder / '*.parquet')}')")
+    else:
+        con.execute(f"attach '{_literal(source)}' as network (read_only)")
+    try:
+        return slice_practice(con, "network", practice_id, DBT_SCHEMAS, "table")
+    finally:
         con.execute("detach network")
-    return copied
 
 
-def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: bool) -> PracticeSteps:
+def export_step_tables(con: duckdb.DuckDBPyConnection, practice_id: str, steps_dir: Path) -> list[str]:
+    """Write each step table of the practice's warehouse (`con`) to `<steps_dir>/<table>/<practice_id>.parquet`,
+    practice_id its first column; the tables' names."""
+    check_name("practice id", practice_id)  # written into the statement
+    names = sorted(name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'marts'").fetchall() if is_step_table(name))
+    for name in names:
+        columns = [c for (c,) in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+            "order by column_index", [name]).fetchall() if c != "practice_id"]
+        target = steps_dir / name / f"{practice_id}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        listed = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f"copy (select '{practice_id}' as practice_id, {listed} from marts.\"{name}\") "
+                    f"to '{_literal(target)}' (format parquet)")
+    return names
+
+
+def step_files(steps_dir: Path, done: Iterable[PracticeSteps]) -> dict[str, list[Path]]:
+    """Each step table's files, a practice's after another's in the order of `done`."""
+    files: dict[str, list[Path]] = {}
+    for steps in done:
+        for name in steps.tables:
+            files.setdefault(name, []).append(steps_dir / name / f"{steps.practice_id}.parquet")
+    return dict(sorted(files.items()))
+
+
+def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: bool, source: Source,
+                       steps_dir: Path) -> PracticeSteps:
     """One worker's practice (see the module): its own Dagster instance, so that workers do not share one."""
     from dagster import DagsterInstance
 
@@ -64,55 +119,45 @@ def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: 
     from orchestration.project import DBT_PROJECT_DIR
 
     paths = practice_paths_of(home, practice_id)
-    copy_practice_slice(home / "warehouse.duckdb", paths.warehouse, practice_id)
+    with duckdb.connect(str(paths.warehouse)) as con:
+        copy_practice_slice(con, source, practice_id)
     prepare_dagster_home(paths, os.environ)
     summary = BuildSummary()
     with DagsterInstance.get() as instance:
         run_later_steps(paths, instance, resources_for(paths, environment, str(DBT_PROJECT_DIR)), summary, retrain)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        names = [name for (name,) in con.execute(SQL(STEP_TABLES_SQL).read_text()).fetchall()]
-        tables = {name: _with_practice(con.sql(f'select * from marts."{name}"').to_arrow_table(), practice_id)
-                  for name in names}
+        tables = export_step_tables(con, practice_id, steps_dir)
     return PracticeSteps(practice_id, summary.model, summary.forecast, summary.mining, tables)
 
 
-def run_network_steps(home: Path, practice_ids: list[str], environment: str = "local", retrain: bool = False,
-                      workers: int | None = None,
+def run_network_steps(home: Path, practice_ids: list[str], source: Source, steps_dir: Path,
+                      environment: str = "local", retrain: bool = False, workers: int | None = None,
                       announce: Callable[[str], None] = lambda text: None) -> list[PracticeSteps]:
-    """Every practice's later steps in a pool of processes, then their tables written into the network's warehouse
-    (marts.<table>: every practice's rows, replaced as a whole)."""
+    """Every practice's later steps in a pool of processes, their tables in `steps_dir` (emptied first: what an
+    earlier build wrote is not this one's); by practice id."""
+    shutil.rmtree(steps_dir, ignore_errors=True)
+    steps_dir.mkdir(parents=True)
     workers = max(1, min(workers or os.cpu_count() or 1, len(practice_ids)))
     done: list[PracticeSteps] = []
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(run_practice_steps, home, practice_id, environment, retrain): practice_id
-                   for practice_id in practice_ids}
+        futures = {pool.submit(run_practice_steps, home, practice_id, environment, retrain, source, steps_dir):
+                   practice_id for practice_id in practice_ids}
         for future in as_completed(futures):
             done.append(future.result())
             announce(f"[{len(done)}/{len(practice_ids)} {futures[future]}] mined, scored and forecast")
-    done.sort(key=lambda steps: steps.practice_id)
-    write_step_tables(home / "warehouse.duckdb", done)
-    return done
+    return sorted(done, key=lambda steps: steps.practice_id)
 
 
-def write_step_tables(network_warehouse: Path, done: list[PracticeSteps]) -> None:
-    """marts.<table> of the network: the union of every practice's (a practice without one adds no rows); a table
-    no practice wrote this time (no model passed, say) is dropped rather than left from an earlier build."""
-    names = sorted({name for steps in done for name in steps.tables})
+def write_step_tables(network_warehouse: Path, files: dict[str, list[Path]]) -> None:
+    """marts.<table> of the network's DuckDB warehouse: the union of every practice's file (`step_files`); a step
+    table with no file this time (no model passed, say) is dropped rather than left from an earlier build."""
     with duckdb.connect(str(network_warehouse)) as con:
-        for (stale,) in con.execute(SQL(STEP_TABLES_SQL).read_text()).fetchall():
-            if stale not in names:
-                con.execute(f'drop table marts."{stale}"')
-        for name in names:
-            parts = [steps.tables[name] for steps in done if name in steps.tables]
-            con.register("practice_rows", pa.concat_tables(parts, promote_options="permissive"))
-            con.execute(f'create or replace table marts."{name}" as select * from practice_rows')
-            con.unregister("practice_rows")
-
-
-def _with_practice(table: pa.Table, practice_id: str) -> pa.Table:
-    if "practice_id" in table.column_names:
-        table = table.drop_columns(["practice_id"])
-    return table.add_column(0, "practice_id", pa.array([practice_id] * table.num_rows, pa.string()))
+        for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall():
+            if is_step_table(name) and name not in files:
+                con.execute(f'drop table marts."{name}"')
+        for name, parts in files.items():
+            con.execute(f'create or replace table marts."{name}" as select * from read_parquet(?, union_by_name = true)',
+                        [[str(p) for p in parts]])
 
 
 def _literal(path: Path) -> str:

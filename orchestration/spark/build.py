@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from orchestration.spark.dbt_build import phases
 from orchestration.spark.notes import build_note_documentation
@@ -24,9 +25,11 @@ class SparkBuildSummary:
 
 
 def build_on_spark(raw_root: Path, settings: SparkSettings, project_dir: Path, work_dir: Path,
-                   as_of: date | None = None, announce: Callable[[str], None] | None = None) -> SparkBuildSummary:
+                   as_of: date | None = None, announce: Callable[[str], None] | None = None,
+                   then: Callable[[Any], None] | None = None) -> SparkBuildSummary:
     """Build the warehouse's every model on Spark from the raw layer at `raw_root`; the tables are under
-    `settings.warehouse_dir`, one folder of Parquet files per table."""
+    `settings.warehouse_dir`, one folder of Parquet files per table. `then` is called with the Spark session after
+    the last dbt command, before the session stops (the steps after dbt, which write back into Spark's marts)."""
     say = announce or (lambda text: None)
     summary = SparkBuildSummary()
     invocation = DbtInvocation(project_dir=project_dir, target_path=work_dir / "dbt_target",
@@ -46,4 +49,6 @@ def build_on_spark(raw_root: Path, settings: SparkSettings, project_dir: Path, w
             say(f"dbt {command} on Spark ({' '.join(selection)})")
             summary.dbt_nodes += run_dbt(invocation, command, selection)
             summary.seconds[f"dbt_{command}_{number}"] = time.perf_counter() - started
+        if then is not None:
+            then(spark)
     return summary
