@@ -72,9 +72,11 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: Path, practice_id: str,
             shutil.rmtree(scratch)
         if table in existing and wanted:
             # one pass: COPY says how many rows it wrote; with none it writes no file
+            # sorted, so that a file's bytes are its rows' whatever order the load inserted them in (a load's
+            # parallel joins do not keep one): a practice loaded again, or beside others, publishes the same files
             rows += con.execute(
                 f"copy (select ?::varchar as practice_id, * from raw.{table} "
-                f"where _delivery in (select delivery from publishing_deliveries)) to '{_literal(scratch)}' "
+                f"where _delivery in (select delivery from publishing_deliveries) order by all) to '{_literal(scratch)}' "
                 f"(format parquet, compression zstd, partition_by (_delivery), write_partition_columns true)",
                 [practice_id]).fetchone()[0]
         for delivery in sorted(wanted):
@@ -89,7 +91,7 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: Path, practice_id: str,
         if table in existing:
             folder.mkdir(parents=True, exist_ok=True)
             partial = folder / f".{table}.parquet.partial"
-            count = con.execute(f"copy (select ?::varchar as practice_id, * from raw.{table}) to "
+            count = con.execute(f"copy (select ?::varchar as practice_id, * from raw.{table} order by all) to "
                                 f"'{_literal(partial)}' (format parquet, compression zstd)",
                                 [practice_id]).fetchone()[0]
             if count:
