@@ -1,6 +1,6 @@
 """A network's loads one practice after another against side by side (orchestration.network.practice_loads).
 
-    .venv/bin/python benchmarks/network_loads.py                                  # 4 practices of 5 and of 25 clinicians
+    .venv/bin/python benchmarks/network_loads.py                     # 4 practices of 5 and of 25 clinicians
     .venv/bin/python benchmarks/network_loads.py --clinicians 100 --practices 4 --months 36
 
 Per size, a network of N practices of clinicians/N each is generated (seeds 7, 8, ...; not timed), then loaded

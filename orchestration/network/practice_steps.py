@@ -156,8 +156,8 @@ def write_step_tables(network_warehouse: Path, files: dict[str, list[Path]]) -> 
             if is_step_table(name) and name not in files:
                 con.execute(f'drop table marts."{name}"')
         for name, parts in files.items():
-            con.execute(f'create or replace table marts."{name}" as select * from read_parquet(?, union_by_name = true)',
-                        [[str(p) for p in parts]])
+            con.execute(f'create or replace table marts."{name}" as '
+                        f'select * from read_parquet(?, union_by_name = true)', [[str(p) for p in parts]])
 
 
 def _literal(path: Path) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,22 +68,24 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: Path, practice_id: str,
         con.executemany("insert into publishing_deliveries values (?)", [[d] for d in sorted(wanted)])
     scratch = root / f".publishing-{practice_id}"
     written = removed = rows = 0
-    for table in BY_DELIVERY:
-        if scratch.exists():
-            shutil.rmtree(scratch)
-        if table in existing and wanted:
-            # one pass: COPY says how many rows it wrote; with none it writes no file
-            # sorted, so that a file's bytes are its rows' whatever order the load inserted them in (a load's
-            # parallel joins do not keep one): a practice loaded again, or beside others, publishes the same files
-            rows += con.execute(
-                f"copy (select ?::varchar as practice_id, * from raw.{table} "
-                f"where _delivery in (select delivery from publishing_deliveries) order by all) to '{_literal(scratch)}' "
-                f"(format parquet, compression zstd, partition_by (_delivery), write_partition_columns true)",
-                [practice_id]).fetchone()[0]
-        for delivery in sorted(wanted):
-            outcome = _replace_parts(sorted((scratch / f"_delivery={delivery}").glob("*.parquet")),
-                                     partition_folder(root, table, practice_id, delivery))
-            written, removed = written + outcome[0], removed + outcome[1]
+    with _one_thread(con):
+        for table in BY_DELIVERY:
+            if scratch.exists():
+                shutil.rmtree(scratch)
+            if table in existing and wanted:
+                # One pass: COPY says how many rows it wrote; with none it writes no file. Sorted, so that a file's
+                # bytes are its rows' whatever order the load inserted them in (a load's parallel joins keep none):
+                # a practice loaded again, or beside others, publishes the same files.
+                rows += con.execute(
+                    f"copy (select ?::varchar as practice_id, * from raw.{table} "
+                    f"where _delivery in (select delivery from publishing_deliveries) order by all) "
+                    f"to '{_literal(scratch)}' "
+                    f"(format parquet, compression zstd, partition_by (_delivery), write_partition_columns true)",
+                    [practice_id]).fetchone()[0]
+            for delivery in sorted(wanted):
+                outcome = _replace_parts(sorted((scratch / f"_delivery={delivery}").glob("*.parquet")),
+                                         partition_folder(root, table, practice_id, delivery))
+                written, removed = written + outcome[0], removed + outcome[1]
     if scratch.exists():
         shutil.rmtree(scratch)
     for table in WHOLE:
@@ -101,6 +104,19 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: Path, practice_id: str,
         outcome = _replace_parts(new_parts, folder)
         written, removed = written + outcome[0], removed + outcome[1]
     return Published(written, removed, rows)
+
+
+@contextmanager
+def _one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The connection on one thread meanwhile: with several, DuckDB's partitioned COPY writes each thread's part of
+    a sorted result into the partition's file as it comes, interleaved differently from one run to the next
+    (duckdb/duckdb#14349)."""
+    threads = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
 
 
 def _published_deliveries(root: Path, practice_id: str) -> set[str]:
