@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder = None
                 return 1
             print(f"{'':>10} speed-up x{runs[1]['wall_s'] / runs[cores]['wall_s']:.2f}; the two raw layers are "
-                  f"byte for byte the same ({len(_digests(folder / 'home_1' / 'raw'))} Parquet files)", flush=True)
+                  f"byte for byte the same ({len(one)} Parquet files)", flush=True)
             results.append({"clinicians": clinicians, "practices": options.practices, "months": options.months,
                             **generated, "runs": {str(w): r for w, r in runs.items()}})
         finally:

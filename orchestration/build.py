@@ -207,7 +207,7 @@ def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKe
     """dbt on Spark; then, unless `later` is None, the practice's rows of Spark's dbt schemas copied into its
     warehouse, the later steps run on it (with `later`'s Dagster instance, resources and retrain flag) and their
     tables written into Spark's marts, while the session is still up."""
-    from orchestration.network.practice_steps import PracticeSteps, copy_practice_slice, export_step_tables, step_files
+    from orchestration.network.practice_steps import step_files, steps_on_slice
     from orchestration.spark.build import build_on_spark
     from orchestration.spark.session import SparkUnavailable
     from orchestration.spark.step_tables import parquet_warehouse, register_step_tables
@@ -215,20 +215,14 @@ def _build_on_spark(paths: LanternPaths, summary: BuildSummary, key: WarehouseKe
 
     def steps(spark) -> None:
         instance, resources, retrain = later
-        started = time.perf_counter()
         announce(f"copying practice {practice_id}'s tables from Spark into {paths.warehouse}")
         source = parquet_warehouse(spark, settings.warehouse_dir, paths.spark / "views")
-        with connect(paths.warehouse, key) as con:
-            copy_practice_slice(con, source, practice_id)
-        summary.seconds["copy_from_spark"] = time.perf_counter() - started
-        run_later_steps(paths, instance, resources, summary, retrain, key, announce)
-        started = time.perf_counter()
-        announce("writing mining's, the denial risk's and the forecast's tables into Spark's marts")
         steps_dir = paths.spark / "steps"
         shutil.rmtree(steps_dir, ignore_errors=True)
-        with connect(paths.warehouse, key, read_only=True) as con:
-            tables = export_step_tables(con, practice_id, steps_dir)
-        register_step_tables(spark, step_files(steps_dir, [PracticeSteps(practice_id, "", [], [], tables)]))
+        steps_on_slice(paths, source, practice_id, steps_dir, instance, resources, summary, retrain, key, announce)
+        started = time.perf_counter()
+        announce("writing mining's, the denial risk's and the forecast's tables into Spark's marts")
+        register_step_tables(spark, step_files(steps_dir))
         summary.seconds["steps_to_spark"] = time.perf_counter() - started
 
     try:

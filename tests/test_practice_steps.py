@@ -11,7 +11,6 @@ import pytest
 
 from orchestration.network.practice_steps import (
     ParquetWarehouse,
-    PracticeSteps,
     copy_practice_slice,
     export_step_tables,
     is_step_table,
@@ -104,9 +103,7 @@ def test_the_steps_tables_are_every_practices_rows_and_a_table_none_wrote_is_dro
         for practice, source, frequency in (("south", "b", 5), ("north", "a", 3)):
             con.execute(f"copy (select '{practice}' as practice_id, '{source}' as source, {frequency} as frequency) "
                         f"to '{steps}/mining_dfg/{practice}.parquet' (format parquet)")
-    done = [PracticeSteps("north", "", [], [], ["mining_dfg"]), PracticeSteps("south", "", [], [], ["mining_dfg"]),
-            PracticeSteps("tiny", "", [], [], [])]
-    files = step_files(steps, done)
+    files = step_files(steps)
     assert files == {"mining_dfg": [steps / "mining_dfg" / "north.parquet", steps / "mining_dfg" / "south.parquet"]}
     write_step_tables(network, files)
     with duckdb.connect(str(network), read_only=True) as con:

@@ -21,6 +21,7 @@ import duckdb
 from orchestration.build import ENGINES, BuildError, BuildSummary
 from orchestration.network.network_file import Network, NetworkPractice
 from orchestration.network.practice_loads import load_practices
+from orchestration.network.pool import pool_size
 from orchestration.network.practice_steps import Source, run_network_steps, step_files, write_step_tables
 from orchestration.paths import LanternPaths
 from orchestration.project import DBT_PROJECT_DIR
@@ -64,8 +65,7 @@ def build_network(network: Network, home: Path, environment: str = "local", engi
         raise BuildError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
     summary = NetworkSummary()
     raw_root = home / "raw"
-    announce(f"loading {len(network.practices)} practices, "
-             f"{min(os.cpu_count() or 1, len(network.practices))} at a time")
+    announce(f"loading {len(network.practices)} practices, {pool_size(len(network.practices))} at a time")
     for load in load_practices(home, network.practices, environment, raw_root, announce=announce):
         summary.practices[load.practice_id] = load.summary
         summary.seconds[f"load {load.practice_id}"] = load.seconds
@@ -80,11 +80,11 @@ def build_network(network: Network, home: Path, environment: str = "local", engi
         """Every practice's steps after dbt; their tables' files, by table."""
         started = time.perf_counter()
         announce(f"mining, scoring denial risk and forecasting cash for each practice, "
-                 f"{min(os.cpu_count() or 1, len(practice_ids))} at a time")
+                 f"{pool_size(len(practice_ids))} at a time")
         summary.steps = run_network_steps(home, practice_ids, source, steps_dir, environment, retrain,
                                           announce=announce)
         summary.seconds["practice_steps"] = time.perf_counter() - started
-        return step_files(steps_dir, summary.steps)
+        return step_files(steps_dir)
 
     started = time.perf_counter()
     if engine == "duckdb":

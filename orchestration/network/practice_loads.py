@@ -19,6 +19,7 @@ from pathlib import Path
 
 from orchestration.build import BuildSummary, load_practice, summarize
 from orchestration.network.network_file import NetworkPractice
+from orchestration.network.pool import pool_size
 
 POLL_SECONDS = 0.5
 
@@ -54,7 +55,7 @@ def load_practices(home: Path, practices: list[NetworkPractice], environment: st
     """Every practice loaded and published, `workers` at a time (as many as there are cores unless given), in the
     network file's order. The first practice that fails stops the others that have not started; its error is
     raised."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(practices)))
+    workers = pool_size(len(practices), workers)
     context = multiprocessing.get_context("spawn")
     loads: dict[str, PracticeLoad] = {}
     with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -21,15 +21,25 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration.network.pool import pool_size
 from orchestration.practice_slice import slice_practice
 from orchestration.raw_parquet.publish import check_name
+
+if TYPE_CHECKING:  # the build imports this module: its types only, for the signatures
+    from dagster import DagsterInstance
+
+    from orchestration.build import BuildSummary
+    from orchestration.paths import LanternPaths
+    from orchestration.warehouse_connection import WarehouseKey
 
 DBT_SCHEMAS = ("seeds", "staging", "intermediate", "marts")
 # What the steps after dbt write into marts: mining's tables (not its working pairs), the denial risk and the cash
@@ -58,7 +68,6 @@ class PracticeSteps:
     model: str  # what the denial-model step did
     forecast: list[str]
     mining: list[str]
-    tables: list[str]  # the marts the steps wrote, each in <steps>/<table>/<practice id>.parquet
 
 
 def copy_practice_slice(con: duckdb.DuckDBPyConnection, source: Source, practice_id: str) -> int:
@@ -98,13 +107,28 @@ def export_step_tables(con: duckdb.DuckDBPyConnection, practice_id: str, steps_d
     return names
 
 
-def step_files(steps_dir: Path, done: Iterable[PracticeSteps]) -> dict[str, list[Path]]:
-    """Each step table's files, a practice's after another's in the order of `done`."""
-    files: dict[str, list[Path]] = {}
-    for steps in done:
-        for name in steps.tables:
-            files.setdefault(name, []).append(steps_dir / name / f"{steps.practice_id}.parquet")
-    return dict(sorted(files.items()))
+def step_files(steps_dir: Path) -> dict[str, list[Path]]:
+    """Each step table's files in `steps_dir` (which a run empties first, so they are this run's), by practice id."""
+    return {folder.name: sorted(folder.glob("*.parquet"), key=lambda path: path.stem)
+            for folder in sorted(steps_dir.glob("*")) if folder.is_dir()}
+
+
+def steps_on_slice(paths: LanternPaths, source: Source, practice_id: str, steps_dir: Path, instance: DagsterInstance,
+                   resources: dict, summary: BuildSummary, retrain: bool, key: WarehouseKey | None = None,
+                   announce: Callable[[str], None] = lambda text: None) -> list[str]:
+    """One practice's steps after dbt: its slice of `source` copied into its warehouse (`paths.warehouse`, with its
+    `key` if encrypted), orchestration.build.run_later_steps run on it, and the step tables it made written to
+    `steps_dir`; their names."""
+    from orchestration.build import run_later_steps
+    from orchestration.warehouse_connection import connect
+
+    started = time.perf_counter()
+    with connect(paths.warehouse, key) as con:
+        copy_practice_slice(con, source, practice_id)
+    summary.seconds["copy_practice_slice"] = time.perf_counter() - started
+    run_later_steps(paths, instance, resources, summary, retrain, key, announce)
+    with connect(paths.warehouse, key, read_only=True) as con:
+        return export_step_tables(con, practice_id, steps_dir)
 
 
 def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: bool, source: Source,
@@ -112,22 +136,19 @@ def run_practice_steps(home: Path, practice_id: str, environment: str, retrain: 
     """One worker's practice (see the module): its own Dagster instance, so that workers do not share one."""
     from dagster import DagsterInstance
 
-    from orchestration.build import BuildSummary, run_later_steps
+    from orchestration.build import BuildSummary
     from orchestration.cli import prepare_dagster_home
     from orchestration.environments import resources_for
     from orchestration.network.build import practice_paths_of
     from orchestration.project import DBT_PROJECT_DIR
 
     paths = practice_paths_of(home, practice_id)
-    with duckdb.connect(str(paths.warehouse)) as con:
-        copy_practice_slice(con, source, practice_id)
     prepare_dagster_home(paths, os.environ)
     summary = BuildSummary()
     with DagsterInstance.get() as instance:
-        run_later_steps(paths, instance, resources_for(paths, environment, str(DBT_PROJECT_DIR)), summary, retrain)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        tables = export_step_tables(con, practice_id, steps_dir)
-    return PracticeSteps(practice_id, summary.model, summary.forecast, summary.mining, tables)
+        steps_on_slice(paths, source, practice_id, steps_dir, instance,
+                       resources_for(paths, environment, str(DBT_PROJECT_DIR)), summary, retrain)
+    return PracticeSteps(practice_id, summary.model, summary.forecast, summary.mining)
 
 
 def run_network_steps(home: Path, practice_ids: list[str], source: Source, steps_dir: Path,
@@ -136,8 +157,7 @@ def run_network_steps(home: Path, practice_ids: list[str], source: Source, steps
     """Every practice's later steps in a pool of processes, their tables in `steps_dir` (emptied first: what an
     earlier build wrote is not this one's); by practice id."""
     shutil.rmtree(steps_dir, ignore_errors=True)
-    steps_dir.mkdir(parents=True)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(practice_ids)))
+    workers = pool_size(len(practice_ids), workers)
     done: list[PracticeSteps] = []
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(run_practice_steps, home, practice_id, environment, retrain, source, steps_dir):
